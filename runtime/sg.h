@@ -95,8 +95,8 @@ typedef struct sg_layer {
     int residual;        /* SG_RESIDUAL_*                                        */
     int skip_layer;      /* index in the net's layer table whose input is the
                             skip (SG_RESIDUAL_NAMED), else -1                   */
-    long macs;           /* multiply-accumulates of one run                      */
-    long params;         /* weights + biases as the user supplies them           */
+    long long macs;      /* multiply-accumulates of one run                      */
+    long long params;    /* weights + biases as the user supplies them           */
     size_t packed_floats;
     size_t scratch_floats;
     sg_pack_fn pack;

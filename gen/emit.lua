@@ -1,0 +1,254 @@
+-- emit.lua - plan + templates -> C text.  Knows which template renders
+-- which stage and what each template is given; no arithmetic beyond
+-- naming and layout.
+local util = require("util")
+local template = require("template")
+local targets = require("targets")
+
+local M = {}
+
+M.template_dir = "templates"
+
+local cache = {}
+local function tpl(name)
+  if not cache[name] then
+    local f = assert(io.open(M.template_dir .. "/" .. name, "rb"))
+    cache[name] = f:read("*a")
+    f:close()
+  end
+  return cache[name]
+end
+
+local function render(name, vars)
+  return template.render(tpl(name), name, vars)
+end
+
+local OPNAME = { dwconv = "SG_OP_DWCONV", pwconv = "SG_OP_PWCONV", separable = "SG_OP_SEPARABLE",
+                 dwdeconv = "SG_OP_DWDECONV", bottleneck = "SG_OP_BOTTLENECK" }
+local RESNAME = { none = "SG_RESIDUAL_NONE", self = "SG_RESIDUAL_SELF", named = "SG_RESIDUAL_NAMED" }
+
+-- C statements clamping `v` (empty for no activation).
+local function act_c(act)
+  if not act then return "" end
+  local s = {}
+  if act.lo then s[#s + 1] = "v = v < " .. util.flt(act.lo) .. " ? " .. util.flt(act.lo) .. " : v;" end
+  if act.hi then s[#s + 1] = "v = v > " .. util.flt(act.hi) .. " ? " .. util.flt(act.hi) .. " : v;" end
+  return table.concat(s, " ")
+end
+
+local function act_init(act)
+  if not act then return "{ 0, 0.0f, 0.0f }" end
+  local flags = {}
+  if act.lo then flags[#flags + 1] = "SG_ACT_LO" end
+  if act.hi then flags[#flags + 1] = "SG_ACT_HI" end
+  return "{ " .. table.concat(flags, " | ") .. ", " .. util.flt(act.lo or 0) .. ", " ..
+         util.flt(act.hi or 0) .. " }"
+end
+
+local function act_name(act)
+  if not act then return "none" end
+  if act.lo == 0 and act.hi == 6 then return "relu6" end
+  if act.lo == 0 and not act.hi then return "relu" end
+  return "clamp [" .. (act.lo and string.format("%g", act.lo) or "-inf") .. ", " ..
+         (act.hi and string.format("%g", act.hi) or "+inf") .. "]"
+end
+M.act_name = act_name
+
+local function ilist(t)
+  return table.concat(util.map(t, util.int), ", ")
+end
+
+local function signature(L)
+  if L.residual == "named" then
+    return "const float *restrict in, const float *restrict skip, float *restrict out, " ..
+           "const float *restrict packed, float *restrict scratch"
+  end
+  return "const float *restrict in, float *restrict out, const float *restrict packed, " ..
+         "float *restrict scratch"
+end
+
+local function taps_text(taps)
+  if #taps == 0 then return "none" end
+  local a, b = taps[1].t, taps[#taps].t
+  if #taps == b - a + 1 then
+    if a == b then return util.int(a) end
+    return util.int(a) .. ".." .. util.int(b)
+  end
+  return table.concat(util.map(taps, function(t) return util.int(t.t) end), ",")
+end
+
+local function region_comment(st, rc, cc)
+  local function axis(c, what)
+    local first, last = c.b * c.v0 + c.r, c.b * (c.v1 - 1) + c.r
+    local s = what .. " " .. util.int(first)
+    if last ~= first then
+      s = s .. ".." .. util.int(last)
+      if c.b > 1 then s = s .. " step " .. util.int(c.b) end
+    end
+    return s
+  end
+  return axis(rc, "rows") .. " x " .. axis(cc, "cols") .. ": kernel rows " .. taps_text(rc.taps) ..
+         ", cols " .. taps_text(cc.taps) .. (#rc.taps * #cc.taps == st.kh * st.kw and " (interior)" or "")
+end
+
+local function pads_text(L)
+  return string.format("top %d, left %d, bottom %d, right %d", L.pt, L.pl, L.pb, L.pr)
+end
+
+-- The comment block of one layer: shapes, kernel, cost, tiles and reasons,
+-- the weight layout it expects.
+local function comment_lines(p)
+  local L = p.L
+  local t = {}
+  local function add(s) t[#t + 1] = s end
+  add(string.format("input %dx%dx%d -> output %dx%dx%d (NHWC, float32)", L.H, L.W, L.C, L.OH, L.OW, L.OC))
+  if L.op ~= "pwconv" then
+    local pad = L.pad == "same" and "SAME" or L.pad == "valid" and "VALID" or "explicit"
+    add(string.format("kernel %dx%d, stride %dx%d, dilation %dx%d, padding %s (%s)%s", L.kh, L.kw,
+      L.sh, L.sw, L.dh, L.dw, pad, pads_text(L), L.mult > 1 and (", multiplier " .. L.mult) or ""))
+  end
+  if L.pw then
+    local kind = "dense"
+    if L.pw.groups > 1 then
+      kind = L.pw.groups .. " groups"
+    elseif L.pw.topo then
+      kind = "topology grid_in {" .. ilist(L.pw.topo.grid_in) .. "}, grid_out {" ..
+             ilist(L.pw.topo.grid_out) .. "}, window {" .. ilist(L.pw.topo.window) .. "}"
+    end
+    add(string.format("projection %d -> %d channels, %s, %d inputs per output", L.pw.cin, L.pw.cout, kind, L.pw.S))
+  end
+  if L.up then
+    add(string.format("up: transposed depthwise %dx%d, stride %dx%d, to %dx%d (forward padding top %d, " ..
+      "left %d, bottom %d, right %d)", L.up.kh, L.up.kw, L.sh, L.sw, L.OH, L.OW, L.up.pt, L.up.pl,
+      L.up.pb, L.up.pr))
+  end
+  local acts = {}
+  if L.op == "separable" or L.op == "bottleneck" then acts[#acts + 1] = "dw_act " .. act_name(L.dw_act) end
+  if L.op == "bottleneck" then acts[#acts + 1] = "mid_act " .. act_name(L.mid_act) end
+  acts[#acts + 1] = "act " .. act_name(L.act)
+  acts[#acts + 1] = "bias " .. (L.bias and "yes" or "no")
+  if L.residual == "self" then acts[#acts + 1] = "residual: the layer's input" end
+  if L.residual == "named" then acts[#acts + 1] = "residual: the input of \"" .. L.skip_name .. "\" (argument skip)" end
+  add(table.concat(acts, ", "))
+  add(string.format("MACs %s (standard convolution: %s, %.1fx fewer), parameters %s", util.int(p.macs),
+    util.int(p.std_macs), p.std_macs / p.macs, util.int(p.params)))
+  add(string.format("packed weights %s floats, scratch %s floats", util.int(p.packed_floats),
+    util.int(p.scratch_floats)))
+  for i, st in ipairs(p.stages) do
+    add("")
+    if st.kind == "spatial" then
+      add(string.format("stage %d: %s %dx%d -> %dx%dx%d", i, st.deconv and "transposed depthwise" or
+        "depthwise", st.kh, st.kw, st.OH, st.OW, st.OC))
+      add("  tile: " .. st.tile_reason)
+      add("  borders: " .. st.border_reason)
+    else
+      add(string.format("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
+      add("  tile: " .. st.tile_reason)
+    end
+  end
+  add("")
+  add("weights (sg_weights, TFLite layouts):")
+  local C, OC = L.C, L.OC
+  if L.op == "dwconv" or L.op == "separable" then
+    add(string.format("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C * L.mult, C * L.mult))
+  elseif L.op == "dwdeconv" then
+    add(string.format("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C, C))
+  elseif L.op == "bottleneck" then
+    add(string.format("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C, C))
+  end
+  if L.pw then add(string.format("  pw_w [%d][%d], pw_b [%d]", L.pw.cout, L.pw.S, L.pw.cout)) end
+  if L.up then add(string.format("  up_w [%d][%d][%d], up_b [%d]", L.up.kh, L.up.kw, OC, OC)) end
+  if not L.bias then add("  (bias = false: the bias pointers are not read and may be NULL)") end
+  -- wrap long lines at 96 columns
+  local r = {}
+  for _, line in ipairs(t) do
+    local indent = line:match("^(%s*)")
+    while #line > 96 do
+      local cut = line:sub(1, 96):match("^.*() ")
+      if not cut or cut <= #indent + 10 then break end
+      r[#r + 1] = line:sub(1, cut - 1)
+      line = indent .. "    " .. line:sub(cut + 1)
+    end
+    r[#r + 1] = line
+  end
+  return r
+end
+
+local function buffer(ref)
+  if ref[1] == "in" then return "in" end
+  if ref[1] == "out" then return "out" end
+  if ref[2] == 0 then return "scratch" end
+  return "scratch + " .. util.int(ref[2])
+end
+
+local function layer_code(net, p, tdir)
+  local L = p.L
+  local fname = net.name .. "_" .. L.name
+  local stage_code, calls, packs = {}, {}, {}
+  local prefix = { spatial = "Dw_", pw = "Pw_" }
+  for i, st in ipairs(p.stages) do
+    local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_" .. i) or "")
+    if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_" .. i) or "") end
+    local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment,
+                   src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_" .. i }
+    if st.kind == "spatial" then
+      st.top = st.staged and st.staged.top or 0
+      st.left = st.staged and st.staged.left or 0
+      st.in_w = st.staged and st.staged.PW or st.W
+    end
+    local code = render(tdir .. "/" .. st.kind .. ".c.in", vars)
+    if st.kind == "pw" and st.mode == "gather" then
+      local rows = {}
+      for o = 1, #st.srcs do
+        rows[#rows + 1] = "    " .. ilist(st.srcs[o]) .. ","
+      end
+      code = "/* source channels of every output channel, increasing (topology, SPEC 3.3) */\n" ..
+             "static const int " .. vars.srcname .. "[" .. util.int(st.cout * st.S) .. "] = {\n" ..
+             table.concat(rows, "\n") .. "\n};\n\n" .. code
+    end
+    stage_code[#stage_code + 1] = code
+    local args = { buffer(st.src), buffer(st.dst), "packed" .. (st.woff > 0 and (" + " .. util.int(st.woff)) or "") }
+    if st.res then args[#args + 1] = st.res end
+    if st.staged then args[#args + 1] = "scratch + " .. util.int(st.stage_off) end
+    calls[#calls + 1] = fn .. "(" .. table.concat(args, ", ") .. ");"
+    local ww, wb = "dw_w", "dw_b"
+    if L.op == "bottleneck" and i == 3 then ww, wb = "up_w", "up_b" end
+    packs[#packs + 1] = render("pack.c.in", { st = st, ww = ww, wb = wb })
+  end
+  return render("layer.c.in", {
+    p = p, fname = fname, comment_lines = comment_lines(p), stage_code = stage_code,
+    calls = calls, pack_code = table.concat(packs), signature = signature,
+  })
+end
+
+-- Renders every file of a planned net.  Returns a list of {path, text}.
+function M.net(plan, file, runtime_dir)
+  local net = plan.net
+  local tg = targets[plan.target] or targets.scalar
+  local tdir = tg.template_dir or "scalar"
+  local common = {
+    net = net, plan = plan, file = file, target = plan.target, NET = net.name:upper(),
+    human = util.human, signature = signature, ilist = ilist, act_init = act_init,
+    OPNAME = OPNAME, RESNAME = RESNAME, cflags = tg.cflags,
+    target_note = plan.target_note or "",
+  }
+  local layers = {}
+  for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p, tdir) end
+  local cv = util.copy(common)
+  cv.layer_code = layers
+  local files = {
+    { net.name .. ".h", render("net.h.in", common) },
+    { net.name .. ".c", render("net.c.in", cv) },
+    { "check/" .. net.name .. "_check.c", render("check.c.in", common) },
+  }
+  for _, rt in ipairs({ { "sg.h", "sg.h" }, { "check/sg_generic.c", "sg_generic.c" } }) do
+    local f = io.open(runtime_dir .. "/" .. rt[2], "rb")
+    if f then
+      files[#files + 1] = { rt[1], f:read("*a") }
+      f:close()
+    end
+  end
+  return files
+end
+
+return M

@@ -1,0 +1,113 @@
+-- main.lua - the command line of sepgen; the only module that touches
+-- package.path, files and exit codes.
+--
+--   lua gen/main.lua [--out DIR] [--target TARGET] [--quiet] SHAPES.lua
+--
+-- Exit status: 0 success, 2 bad shapes file or usage, 1 internal error.
+local script = arg and arg[0] or "gen/main.lua"
+local gendir = script:match("^(.*)[/\\][^/\\]*$") or "."
+local root = gendir:match("^(.*)[/\\][^/\\]*$") or "."
+if gendir == "." then root = ".." end
+package.path = gendir .. "/?.lua;" .. package.path
+
+local shapes = require("shapes")
+local plan = require("plan")
+local emit = require("emit")
+local report = require("report")
+local targets = require("targets")
+
+local function usage(msg)
+  io.stderr:write("sepgen: " .. msg .. "\n" ..
+    "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] [--quiet] SHAPES.lua\n")
+  os.exit(2)
+end
+
+local function read_file(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local s = f:read("*a")
+  f:close()
+  return s
+end
+
+local function shell_quote(s)
+  return "'" .. s:gsub("'", "'\\''") .. "'"
+end
+
+local function mkdir_p(dir)
+  local ok = os.execute("mkdir -p " .. shell_quote(dir))
+  return ok == true or ok == 0
+end
+
+-- Writes path only when its bytes change; via a temporary file and rename.
+local function write_if_changed(path, text)
+  if read_file(path) == text then return false end
+  local tmp = path .. ".tmp"
+  local f = assert(io.open(tmp, "wb"))
+  f:write(text)
+  f:close()
+  assert(os.rename(tmp, path))
+  return true
+end
+
+local function main(argv)
+  local out, target, quiet, file = "out", "native", false, nil
+  local i = 1
+  while i <= #argv do
+    local a = argv[i]
+    if a == "--out" then out = argv[i + 1]; i = i + 1
+    elseif a:match("^%-%-out=") then out = a:sub(7)
+    elseif a == "--target" then target = argv[i + 1]; i = i + 1
+    elseif a:match("^%-%-target=") then target = a:sub(10)
+    elseif a == "--quiet" then quiet = true
+    elseif a:sub(1, 1) == "-" then usage("unknown option " .. a)
+    elseif file then usage("more than one shapes file")
+    else file = a end
+    i = i + 1
+  end
+  if not file then usage("no shapes file given") end
+  if not out or out == "" then usage("--out needs a directory") end
+  local known = false
+  for _, t in ipairs(targets.list) do if t == target then known = true end end
+  if not known then usage("unknown target " .. tostring(target) .. " (scalar, avx2, avx512, neon, native)") end
+
+  local text = read_file(file)
+  if not text then
+    io.stderr:write(file .. ": cannot read the shapes file\n")
+    os.exit(2)
+  end
+  local net, errors = shapes.load(text, file)
+  if not net then
+    for _, e in ipairs(errors) do io.stderr:write(e .. "\n") end
+    os.exit(2)
+  end
+  local resolved, note = targets.resolve(target)
+  if not resolved then
+    io.stderr:write(file .. ": target " .. target .. ": " .. note .. "\n")
+    os.exit(2)
+  end
+  local p = plan.net(net, resolved)
+  p.target_note = note
+  emit.template_dir = root .. "/templates"
+  local files = emit.net(p, file, root .. "/runtime")
+  -- everything is rendered: only now touch OUT
+  if not mkdir_p(out .. "/check") then
+    io.stderr:write("sepgen: cannot create " .. out .. "/check\n")
+    os.exit(1)
+  end
+  local changed = 0
+  for _, f in ipairs(files) do
+    if write_if_changed(out .. "/" .. f[1], f[2]) then changed = changed + 1 end
+  end
+  if not quiet then
+    io.write(report.text(p, file, note))
+    io.write(string.format("wrote %s/%s.{h,c} and %s/check/ (%d file%s changed)\n", out, net.name,
+      out, changed, changed == 1 and "" or "s"))
+  end
+end
+
+local ok, err = xpcall(function() main(arg) end, debug.traceback)
+if not ok then
+  io.stderr:write("sepgen: internal error (please report): " .. tostring(err) .. "\n")
+  os.exit(1)
+end

@@ -1,0 +1,372 @@
+-- plan.lua - pure arithmetic from a validated layer to everything the
+-- emitter needs: stages, border regions, channel and pixel tiles (with the
+-- reason for each choice), packed-weight offsets, scratch, MACs and cost.
+-- No C text here: "why this tile?" is answered by this file alone.
+local util = require("util")
+local targets = require("targets")
+
+local M = {}
+
+local floor, max, min = math.floor, math.max, math.min
+
+---------------------------------------------------------------- axes
+
+-- One axis of a spatial stage as classes of output coordinates that read
+-- the same set of taps.  Within a class the loop variable v runs over
+-- [v0, v1); the output coordinate is b*v + r and tap t reads input
+-- coordinate a*v + off.
+--
+-- conv (forward dwconv): out o = v, in = s*v - p + t*d      (a = s, b = 1)
+-- deconv (its adjoint):  out o = s*q + r, in = q + (r + p - t*d)/s for the
+--                        taps with (r + p - t*d) divisible by s (a = 1, b = s)
+--
+-- lo, hi: the readable input range (staged input extends it past 0..n-1).
+local function axis_classes(kind, n, o, k, s, d, p, lo, hi)
+  local classes = {}
+  local phases = kind == "deconv" and s or 1
+  for r = 0, phases - 1 do
+    local a, b, vcount
+    if kind == "deconv" then
+      a, b = 1, s
+      vcount = util.ceil_div(o - r, s)
+    else
+      a, b = s, 1
+      vcount = o
+    end
+    local cur
+    for v = 0, vcount - 1 do
+      local taps = {}
+      for t = 0, k - 1 do
+        local off
+        if kind == "deconv" then
+          local num = r + p - t * d
+          if util.imod(num, s) == 0 then off = util.idiv(num, s) end
+        else
+          off = t * d - p
+        end
+        if off then
+          local x = a * v + off
+          if x >= lo and x <= hi then taps[#taps + 1] = { t = t, off = off } end
+        end
+      end
+      local sig = {}
+      for i, tp in ipairs(taps) do sig[i] = util.int(tp.t) end
+      sig = table.concat(sig, ",")
+      if cur and cur.sig == sig then
+        cur.v1 = v + 1
+      else
+        cur = { v0 = v, v1 = v + 1, a = a, b = b, r = r, taps = taps, sig = sig }
+        classes[#classes + 1] = cur
+      end
+    end
+  end
+  return classes
+end
+M.axis_classes = axis_classes
+
+local function count_taps(classes)
+  local n = 0
+  for _, c in ipairs(classes) do n = n + #c.taps end
+  return n
+end
+
+-- Input range a stage would read with every tap of every class (for staging).
+local function read_range(kind, n, o, k, s, d, p)
+  local lo, hi = 0, n - 1
+  local cls = axis_classes(kind, n, o, k, s, d, p, -1e9, 1e9)
+  for _, c in ipairs(cls) do
+    for _, tp in ipairs(c.taps) do
+      lo = min(lo, c.a * c.v0 + tp.off)
+      hi = max(hi, c.a * (c.v1 - 1) + tp.off)
+    end
+  end
+  return lo, hi
+end
+
+---------------------------------------------------------------- spatial
+
+local function tile_channels(tg, C, mult)
+  local acc = tg.dw_acc
+  local ct
+  if mult >= acc then ct = 1 else ct = max(1, floor(acc / mult)) end
+  ct = min(ct, C)
+  local nfull = floor(C / ct)
+  local tail = C - nfull * ct
+  local tiles = {}
+  if nfull > 0 then tiles[#tiles + 1] = { c0 = 0, count = nfull, ct = ct, nacc = ct * mult } end
+  if tail > 0 then tiles[#tiles + 1] = { c0 = nfull * ct, count = 1, ct = tail, nacc = tail * mult } end
+  local reason
+  if mult == 1 then
+    reason = string.format("%d channels per tile (%s); C = %d: %d full tile%s%s",
+      ct, tg.dw_reason, C, nfull, nfull == 1 and "" or "s",
+      tail > 0 and (string.format(" + a generated %d-channel tail", tail)) or ", no tail")
+  else
+    reason = string.format("%d input channel%s x multiplier %d = %d accumulators per tile (%s); " ..
+      "C = %d: %d full tile%s%s", ct, ct == 1 and "" or "s", mult, ct * mult, tg.dw_reason, C, nfull,
+      nfull == 1 and "" or "s",
+      tail > 0 and (string.format(" + a generated %d-channel tail", tail)) or ", no tail")
+  end
+  return tiles, reason
+end
+
+-- A depthwise stage (conv or deconv).  g: geometry {H, W, C, OH, OW, kh,
+-- kw, sh, sw, dh, dw, pt, pl, pb, pr, mult}.
+local function spatial_stage(tg, kind, g)
+  local st = { kind = "spatial", deconv = kind == "deconv" }
+  for k, v in pairs(g) do st[k] = v end
+  st.OC = g.C * g.mult
+  local rows = axis_classes(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt, 0, g.H - 1)
+  local cols = axis_classes(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl, 0, g.W - 1)
+  -- unrolled tap statements over all regions, per channel tile
+  local lines = count_taps(rows) * count_taps(cols)
+  local full = g.kh * g.kw * (kind == "deconv" and 1 or 1)
+  st.border_lines = lines
+  if lines > tg.border_budget + full * 4 then
+    -- too many distinct border classes: copy the input into a zero-padded
+    -- scratch image so that one class per phase covers every output
+    local rlo, rhi = read_range(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt)
+    local clo, chi = read_range(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl)
+    st.staged = { top = -rlo, left = -clo, PH = rhi - rlo + 1, PW = chi - clo + 1 }
+    rows = axis_classes(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt, rlo, rhi)
+    cols = axis_classes(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl, clo, chi)
+    st.border_reason = string.format("borders staged through a zero-padded %dx%dx%d copy of the " ..
+      "input: unrolling every border class would take %d tap statements per tile (budget %d)",
+      st.staged.PH, st.staged.PW, g.C, lines, tg.border_budget)
+    st.staged_floats = st.staged.PH * st.staged.PW * g.C
+  else
+    st.border_reason = string.format("%d row class%s x %d column class%s, padding resolved at " ..
+      "generation time (%d tap statements per tile)", #rows, #rows == 1 and "" or "es", #cols,
+      #cols == 1 and "" or "es", lines)
+    st.staged_floats = 0
+  end
+  st.rows, st.cols = rows, cols
+  -- regions: every (row class, column class) pair with a non-empty range
+  st.regions = {}
+  for _, rc in ipairs(rows) do
+    for _, cc in ipairs(cols) do
+      st.regions[#st.regions + 1] = { r = rc, c = cc }
+    end
+  end
+  st.tiles, st.tile_reason = tile_channels(tg, g.C, g.mult)
+  -- packed weights: per tile [bias nacc][kh*kw taps][nacc]
+  local taps = g.kh * g.kw
+  st.wfloats = 0
+  for _, t in ipairs(st.tiles) do
+    t.bias_floats = g.bias and t.nacc or 0
+    t.stride = t.bias_floats + taps * t.nacc
+    t.woff = st.wfloats
+    st.wfloats = st.wfloats + t.count * t.stride
+  end
+  return st
+end
+
+---------------------------------------------------------------- projection
+
+-- Source channels of every output channel (SPEC 3.3), increasing order.
+function M.topology_sources(topo, cout)
+  local d = #topo.grid_in
+  local srcs = {}
+  for o = 0, cout - 1 do
+    local oc, rest = {}, o
+    for j = d, 1, -1 do
+      oc[j] = util.imod(rest, topo.grid_out[j])
+      rest = util.idiv(rest, topo.grid_out[j])
+    end
+    local base = {}
+    for j = 1, d do base[j] = util.idiv(oc[j] * topo.grid_in[j], topo.grid_out[j]) end
+    local list = {}
+    local t = {}
+    for j = 1, d do t[j] = 0 end
+    while true do
+      local idx = 0
+      for j = 1, d do
+        idx = idx * topo.grid_in[j] + util.imod(base[j] + t[j], topo.grid_in[j])
+      end
+      list[#list + 1] = idx
+      local j = d
+      while j >= 1 do
+        t[j] = t[j] + 1
+        if t[j] < topo.window[j] then break end
+        t[j] = 0
+        j = j - 1
+      end
+      if j < 1 then break end
+    end
+    table.sort(list)
+    srcs[o + 1] = list
+  end
+  return srcs
+end
+
+-- Recognizes a topology whose outputs form equal contiguous blocks, each
+-- reading a contiguous input range starting at an arithmetic progression:
+-- then it runs as a grouped GEMM.  Returns {G, cout_g, S, in_step} or nil.
+local function as_groups(srcs, cout, S)
+  local blocks = {}
+  local o = 1
+  while o <= cout do
+    local l = srcs[o]
+    for s = 2, S do if l[s] ~= l[1] + s - 1 then return nil end end
+    local e = o
+    while e + 1 <= cout and srcs[e + 1][1] == l[1] do e = e + 1 end
+    blocks[#blocks + 1] = { o0 = o - 1, n = e - o + 1, src0 = l[1] }
+    o = e + 1
+  end
+  local n = blocks[1].n
+  local step = #blocks > 1 and (blocks[2].src0 - blocks[1].src0) or 0
+  for i, b in ipairs(blocks) do
+    if b.n ~= n or b.src0 ~= blocks[1].src0 + (i - 1) * step then return nil end
+  end
+  if blocks[1].src0 ~= 0 then return nil end
+  return { G = #blocks, cout_g = n, in_step = step }
+end
+
+local function pw_stage(tg, pw, P, bias)
+  local st = { kind = "pw", P = P, cin = pw.cin, cout = pw.cout, S = pw.S, bias = bias }
+  local mode, G, cout_g, in_step = "dense", 1, pw.cout, 0
+  if pw.topo then
+    local srcs = M.topology_sources(pw.topo, pw.cout)
+    local gr = as_groups(srcs, pw.cout, pw.S)
+    if gr then
+      mode, G, cout_g, in_step = "groups", gr.G, gr.cout_g, gr.in_step
+    else
+      mode = "gather"
+      st.srcs = srcs
+    end
+  end
+  st.mode, st.G, st.cout_g, st.in_step = mode, G, cout_g, in_step
+  local mr, nr = tg.pw_mr, tg.pw_nr
+  nr = min(nr, cout_g)
+  mr = min(mr, P)
+  st.mr, st.nr = mr, nr
+  st.pfull = floor(P / mr) * mr
+  st.ptail = P - st.pfull
+  st.npanels = floor(cout_g / nr)
+  st.ntail = cout_g - st.npanels * nr
+  -- packed: per group, per panel: [bias nr][S][nr]; tail panel likewise
+  st.panel_stride = (bias and nr or 0) + pw.S * nr
+  st.tail_stride = (bias and st.ntail or 0) + pw.S * st.ntail
+  st.group_stride = st.npanels * st.panel_stride + st.tail_stride
+  st.wfloats = G * st.group_stride
+  local what = ({ dense = "dense", groups = "grouped (" .. G .. " groups of " .. cout_g ..
+                  " outputs, each reading " .. pw.S .. " contiguous inputs)",
+                  gather = "topology with gathered sources (index table)" })[mode]
+  st.tile_reason = string.format("%s projection, %d pixels x %d outputs x %d inputs: %dx%d " ..
+    "register tile (%s); %d pixel tiles%s, %d channel panel%s%s", what, P, pw.cout, pw.S, mr, nr,
+    tg.pw_reason, floor(P / mr), st.ptail > 0 and (" + " .. st.ptail .. "-pixel tail") or "",
+    st.npanels, st.npanels == 1 and "" or "s",
+    st.ntail > 0 and (" + " .. st.ntail .. "-channel tail") or "")
+  return st
+end
+
+---------------------------------------------------------------- layer
+
+local function cost(L)
+  local macs, params, std
+  local dwp = function(C, mult, kh, kw) return C * mult * kh * kw + (L.bias and C * mult or 0) end
+  local pwp = function(pw) return pw.cout * pw.S + (L.bias and pw.cout or 0) end
+  if L.op == "dwconv" then
+    macs = L.OH * L.OW * L.OC * L.kh * L.kw
+    params = dwp(L.C, L.mult, L.kh, L.kw)
+    std = L.OH * L.OW * L.OC * L.C * L.kh * L.kw
+  elseif L.op == "pwconv" then
+    macs = L.OH * L.OW * L.OC * L.pw.S
+    params = pwp(L.pw)
+    std = L.OH * L.OW * L.OC * L.C
+  elseif L.op == "separable" then
+    macs = L.MH * L.MW * L.MC * L.kh * L.kw + L.OH * L.OW * L.OC * L.pw.S
+    params = dwp(L.C, L.mult, L.kh, L.kw) + pwp(L.pw)
+    std = L.OH * L.OW * L.OC * L.C * L.kh * L.kw
+  elseif L.op == "dwdeconv" then
+    macs = L.H * L.W * L.C * L.kh * L.kw
+    params = dwp(L.C, 1, L.kh, L.kw)
+    std = L.H * L.W * L.C * L.C * L.kh * L.kw
+  else -- bottleneck
+    macs = L.MH * L.MW * L.C * L.kh * L.kw + L.MH * L.MW * L.OC * L.pw.S +
+           L.MH * L.MW * L.OC * L.up.kh * L.up.kw
+    params = dwp(L.C, 1, L.kh, L.kw) + pwp(L.pw) + dwp(L.OC, 1, L.up.kh, L.up.kw)
+    std = L.OH * L.OW * L.OC * L.C * L.kh * L.kw
+  end
+  return macs, params, std
+end
+
+-- Plans one validated layer for target `tname`.
+function M.layer(L, tname)
+  local tg = targets[tname] or targets.scalar
+  local p = { L = L, target = tg.name, stages = {} }
+  p.macs, p.params, p.std_macs = cost(L)
+  local scratch = 0
+  local function add_stage(st, src, dst)
+    st.src, st.dst = src, dst
+    p.stages[#p.stages + 1] = st
+    return st
+  end
+  local function spatial_geom(kind, H, W, C, OH, OW, kh, kw, sh, sw, dh, dw, pads, mult, bias)
+    return { H = H, W = W, C = C, OH = OH, OW = OW, kh = kh, kw = kw, sh = sh, sw = sw,
+             dh = dh, dw = dw, pt = pads[1], pl = pads[2], pb = pads[3], pr = pads[4],
+             mult = mult, bias = bias, gkind = kind }
+  end
+  local op = L.op
+  local dwpads = { L.pt, L.pl, L.pb, L.pr }
+  if op == "dwconv" then
+    add_stage(spatial_stage(tg, "conv", spatial_geom("conv", L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw,
+      L.sh, L.sw, L.dh, L.dw, dwpads, L.mult, L.bias)), { "in" }, { "out" })
+  elseif op == "dwdeconv" then
+    add_stage(spatial_stage(tg, "deconv", spatial_geom("deconv", L.H, L.W, L.C, L.OH, L.OW, L.kh,
+      L.kw, L.sh, L.sw, L.dh, L.dw, dwpads, 1, L.bias)), { "in" }, { "out" })
+  elseif op == "pwconv" then
+    add_stage(pw_stage(tg, L.pw, L.H * L.W, L.bias), { "in" }, { "out" })
+  elseif op == "separable" then
+    local mid = L.MH * L.MW * L.MC
+    local d = add_stage(spatial_stage(tg, "conv", spatial_geom("conv", L.H, L.W, L.C, L.MH, L.MW,
+      L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, dwpads, L.mult, L.bias)), { "in" }, { "scratch", 0 })
+    d.act = L.dw_act
+    add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
+    scratch = mid
+  else -- bottleneck
+    local a = L.MH * L.MW * L.C
+    local b = L.MH * L.MW * L.OC
+    local d = add_stage(spatial_stage(tg, "conv", spatial_geom("conv", L.H, L.W, L.C, L.MH, L.MW,
+      L.kh, L.kw, L.sh, L.sw, 1, 1, dwpads, 1, L.bias)), { "in" }, { "scratch", 0 })
+    d.act = L.dw_act
+    local q = add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "scratch", a })
+    q.act = L.mid_act
+    local up = L.up
+    add_stage(spatial_stage(tg, "deconv", spatial_geom("deconv", L.MH, L.MW, L.OC, L.OH, L.OW,
+      up.kh, up.kw, L.sh, L.sw, 1, 1, { up.pt, up.pl, up.pb, up.pr }, 1, L.bias)),
+      { "scratch", a }, { "out" })
+    scratch = a + b
+  end
+  -- the last stage applies the layer's activation and residual
+  local last = p.stages[#p.stages]
+  last.act = L.act
+  if L.residual == "self" then last.res = "in" elseif L.residual == "named" then last.res = "skip" end
+  -- packed offsets and staging scratch
+  local off = 0
+  for _, st in ipairs(p.stages) do
+    st.woff = off
+    off = off + st.wfloats
+    if st.staged_floats and st.staged_floats > 0 then
+      st.stage_off = scratch
+      scratch = scratch + st.staged_floats
+    end
+  end
+  p.packed_floats = off
+  p.scratch_floats = scratch
+  return p
+end
+
+-- Plans a whole validated net.
+function M.net(net, tname)
+  local r = { net = net, target = tname, layers = {} }
+  local tm, tp, ts = 0, 0, 0
+  for i, L in ipairs(net.layers) do
+    local p = M.layer(L, tname)
+    r.layers[i] = p
+    tm, tp, ts = tm + p.macs, tp + p.params, ts + p.std_macs
+  end
+  r.macs, r.params, r.std_macs = tm, tp, ts
+  return r
+end
+
+return M

@@ -1,0 +1,56 @@
+-- report.lua - the cost report `make gen` prints: per layer op, shapes,
+-- MACs, parameters and the reduction against a standard k x k convolution
+-- with the same input and output channels (the factorization's claim).
+local util = require("util")
+
+local M = {}
+
+local function shape(h, w, c) return util.int(h) .. "x" .. util.int(w) .. "x" .. util.int(c) end
+
+local function kernel(L)
+  if L.op == "pwconv" then return "1x1" end
+  local s = util.int(L.kh) .. "x" .. util.int(L.kw)
+  if L.sh > 1 or L.sw > 1 then
+    s = s .. "/" .. (L.sh == L.sw and util.int(L.sh) or (util.int(L.sh) .. "," .. util.int(L.sw)))
+  end
+  return s
+end
+
+function M.text(p, file, note)
+  local rows = {}
+  local function row(...) rows[#rows + 1] = { ... } end
+  row("#", "layer", "op", "k/s", "input", "output", "MACs", "params", "std conv MACs", "reduction")
+  for i, lp in ipairs(p.layers) do
+    local L = lp.L
+    row(util.int(i), L.name, L.op, kernel(L), shape(L.H, L.W, L.C), shape(L.OH, L.OW, L.OC),
+        util.human(lp.macs), util.human(lp.params), util.human(lp.std_macs),
+        string.format("%.1fx", lp.std_macs / lp.macs))
+  end
+  row("", "total", "", "", "", "", util.human(p.macs), util.human(p.params), util.human(p.std_macs),
+      string.format("%.1fx", p.std_macs / p.macs))
+  local widths = {}
+  for _, r in ipairs(rows) do
+    for j, c in ipairs(r) do widths[j] = math.max(widths[j] or 0, #c) end
+  end
+  local out = { string.format("sepgen: %s (net %s, target %s): %d layer%s\n", file, p.net.name,
+    p.target, #p.layers, #p.layers == 1 and "" or "s") }
+  if note and note ~= "" then out[#out + 1] = note .. "\n" end
+  for ri, r in ipairs(rows) do
+    local cells = {}
+    for j, c in ipairs(r) do
+      local left = j == 2 or j == 3
+      cells[j] = left and (c .. string.rep(" ", widths[j] - #c)) or (string.rep(" ", widths[j] - #c) .. c)
+    end
+    out[#out + 1] = table.concat(cells, "  "):gsub("%s+$", "") .. "\n"
+    if ri == 1 or ri == #rows - 1 then
+      local total = 0
+      for j = 1, #widths do total = total + widths[j] + (j > 1 and 2 or 0) end
+      out[#out + 1] = string.rep("-", total) .. "\n"
+    end
+  end
+  out[#out + 1] = "std conv: a standard convolution with the same kernel, input and output " ..
+                  "channels; reduction = std conv MACs / MACs.\n"
+  return table.concat(out)
+end
+
+return M

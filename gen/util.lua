@@ -1,0 +1,65 @@
+-- util.lua - the few helpers every stage shares: number formatting for C
+-- text, integer arithmetic that behaves the same on Lua 5.1, 5.4 and LuaJIT.
+local M = {}
+
+local floor = math.floor
+
+-- Integer division and modulo on integral numbers (no // operator in 5.1).
+function M.idiv(a, b) return floor(a / b) end
+function M.imod(a, b) return a - floor(a / b) * b end
+function M.ceil_div(a, b) return floor((a + b - 1) / b) end
+
+function M.gcd(a, b)
+  while b ~= 0 do a, b = b, a - floor(a / b) * b end
+  return a
+end
+
+-- The one formatter for integers in C text: refuses non-integers, so a
+-- planning bug shows up as an error instead of "3.0" in generated code.
+function M.int(v)
+  if type(v) ~= "number" or v ~= v or floor(v) ~= v then
+    error("internal: not an integer: " .. tostring(v), 2)
+  end
+  if v >= -2147483648 and v <= 2147483647 then
+    return string.format("%d", v)
+  end
+  -- larger values (MAC counts): exact up to 2^53, printed without exponent
+  return string.format("%.0f", v)
+end
+
+-- Floats in C text: %.9e round-trips float32; "f" suffix.
+function M.flt(v)
+  if v ~= v or v == math.huge or v == -math.huge then
+    error("internal: not a finite float: " .. tostring(v), 2)
+  end
+  if v == 0 then return "0.0f" end
+  return string.format("%.9e", v) .. "f"
+end
+
+-- Human-readable counts for reports: 1234567 -> "1.23M".
+function M.human(v)
+  if v >= 1e9 then return string.format("%.2fG", v / 1e9) end
+  if v >= 1e6 then return string.format("%.2fM", v / 1e6) end
+  if v >= 1e4 then return string.format("%.1fk", v / 1e3) end
+  return M.int(v)
+end
+
+function M.copy(t)
+  local r = {}
+  for k, v in pairs(t) do r[k] = v end
+  return r
+end
+
+function M.map(t, f)
+  local r = {}
+  for i = 1, #t do r[i] = f(t[i], i) end
+  return r
+end
+
+function M.product(t)
+  local p = 1
+  for i = 1, #t do p = p * t[i] end
+  return p
+end
+
+return M
