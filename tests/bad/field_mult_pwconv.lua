@@ -1,0 +1,3 @@
+-- expect: mult
+-- mult is not a pwconv field
+return { name = "bad", input = { h = 8, w = 8, c = 8 }, layers = { { op = "pwconv", mult = 2 } } }

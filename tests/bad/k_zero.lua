@@ -1,0 +1,3 @@
+-- expect: k
+-- kernel size 0 (must be 1..15)
+return { name = "bad", input = { h = 8, w = 8, c = 8 }, layers = { { op = "dwconv", k = 0 } } }

@@ -1,0 +1,3 @@
+-- expect: table
+-- the file returns a string, not a table
+return "mbv1"

@@ -1,0 +1,22 @@
+-- Larger layers (0.1M-7M MACs each) whose channel counts and pixel counts
+-- are many full tiles plus a tail, so the steady-state SIMD loops (8/16/4
+-- depthwise channels; projection tiles up to 48 channels x 14 pixels) run
+-- many iterations, not only the tails.  Each layer is its own chain.
+return {
+  name = "wide",
+  layers = {
+    { name = "sep",    op = "separable",  input = { h = 28, w = 28, c = 64 },  cout = 128, dw_act = "relu6", act = "relu6" },
+    { name = "sepm2",  op = "separable",  input = { h = 14, w = 14, c = 48 },  mult = 2, cout = 192, act = "relu" },
+    { name = "sep_s2", op = "separable",  input = { h = 29, w = 27, c = 33 },  stride = 2, cout = 97 },     -- -> 15x14
+    { name = "pw",     op = "pwconv",     input = { h = 14, w = 14, c = 144 }, cout = 48 },
+    { name = "pwodd",  op = "pwconv",     input = { h = 13, w = 15, c = 97 },  cout = 143, act = "relu" },
+    { name = "pwg2",   op = "pwconv",     input = { h = 15, w = 15, c = 256 }, cout = 96, groups = 2 },
+    { name = "pwtopo", op = "pwconv",     input = { h = 14, w = 15, c = 256 }, cout = 256, residual = true,
+      topology = { grid_in = { 16, 16 }, grid_out = { 16, 16 }, window = { 3, 16 } } },
+    { name = "dw",     op = "dwconv",     input = { h = 29, w = 31, c = 96 },  act = "relu6" },
+    { name = "dwk5s2", op = "dwconv",     input = { h = 28, w = 28, c = 128 }, k = 5, stride = 2 },
+    { name = "dwm4",   op = "dwconv",     input = { h = 17, w = 17, c = 33 },  mult = 4 },               -- 132 channels
+    { name = "bot",    op = "bottleneck", input = { h = 28, w = 28, c = 96 },  stride = 2, cout = 96, residual = true, act = "relu" },
+    { name = "dec",    op = "dwdeconv",   input = { h = 14, w = 14, c = 80 },  stride = 2, k = 4 },      -- -> 28x28
+  },
+}
