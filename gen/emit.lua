@@ -54,6 +54,32 @@ local function act_name(act)
 end
 M.act_name = act_name
 
+-- A linear expression: terms {coef, var} (zero coefficients dropped) plus
+-- a constant, written the way a person would ("448 * vy + 16 * vx - 8").
+local function lin(terms, const)
+  local s = ""
+  for _, t in ipairs(terms) do
+    local c, v = t[1], t[2]
+    if c ~= 0 then
+      local term = c == 1 and v or (util.int(c) .. " * " .. v)
+      s = s == "" and term or (s .. " + " .. term)
+    end
+  end
+  const = const or 0
+  if s == "" then return util.int(const) end
+  if const > 0 then return s .. " + " .. util.int(const) end
+  if const < 0 then return s .. " - " .. util.int(-const) end
+  return s
+end
+M.lin = lin
+
+-- " + n", " - n" or "" for an offset added to an index.
+local function plus(n)
+  if n > 0 then return " + " .. util.int(n) end
+  if n < 0 then return " - " .. util.int(-n) end
+  return ""
+end
+
 local function ilist(t)
   return table.concat(util.map(t, util.int), ", ")
 end
@@ -189,7 +215,7 @@ local function layer_code(net, p, tdir)
   for i, st in ipairs(p.stages) do
     local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_" .. i) or "")
     if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_" .. i) or "") end
-    local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment,
+    local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment, lin = lin, plus = plus,
                    src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_" .. i }
     if st.kind == "spatial" then
       st.top = st.staged and st.staged.top or 0

@@ -117,11 +117,14 @@ local function spatial_stage(tg, kind, g)
   st.OC = g.C * g.mult
   local rows = axis_classes(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt, 0, g.H - 1)
   local cols = axis_classes(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl, 0, g.W - 1)
-  -- unrolled tap statements over all regions, per channel tile
-  local lines = count_taps(rows) * count_taps(cols)
-  local full = g.kh * g.kw * (kind == "deconv" and 1 or 1)
+  -- generated lines: every region repeats its taps (and ~12 lines of set-up
+  -- and store) once per channel tile; a multiplier makes taps 4 lines
+  local ntiles = (g.C % min(g.C, max(1, floor(tg.dw_acc / g.mult))) == 0) and 1 or 2
+  local per_tap = g.mult > 1 and 4 or 1
+  local lines = (count_taps(rows) * count_taps(cols) * per_tap + 12 * #rows * #cols) * ntiles
+  local full = (g.kh * g.kw * per_tap + 12) * ntiles
   st.border_lines = lines
-  if lines > tg.border_budget + full * 4 then
+  if lines > tg.border_budget + full then
     -- too many distinct border classes: copy the input into a zero-padded
     -- scratch image so that one class per phase covers every output
     local rlo, rhi = read_range(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt)
@@ -130,12 +133,12 @@ local function spatial_stage(tg, kind, g)
     rows = axis_classes(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt, rlo, rhi)
     cols = axis_classes(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl, clo, chi)
     st.border_reason = string.format("borders staged through a zero-padded %dx%dx%d copy of the " ..
-      "input: unrolling every border class would take %d tap statements per tile (budget %d)",
+      "input: unrolling every border class would take about %d lines of C (budget %d)",
       st.staged.PH, st.staged.PW, g.C, lines, tg.border_budget)
     st.staged_floats = st.staged.PH * st.staged.PW * g.C
   else
     st.border_reason = string.format("%d row class%s x %d column class%s, padding resolved at " ..
-      "generation time (%d tap statements per tile)", #rows, #rows == 1 and "" or "es", #cols,
+      "generation time (about %d lines of C)", #rows, #rows == 1 and "" or "es", #cols,
       #cols == 1 and "" or "es", lines)
     st.staged_floats = 0
   end

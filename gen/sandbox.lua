@@ -58,6 +58,7 @@ local function make_string_lib()
   for _, k in ipairs(names) do s[k] = string[k] end
   s.rep = safe_rep
   s.gsub = safe_gsub
+  s.dump = function() error("string.dump is not available in the shapes-file sandbox", 2) end
   return s
 end
 
@@ -88,7 +89,12 @@ function M.run(text, name)
   if type(text) ~= "string" then return false, "cannot read the file" end
   if text:sub(1, 1) == "\27" then return false, "precompiled chunks are not accepted" end
   local chunk, err = loadstring(text, "=" .. name)
-  if not chunk then return false, "syntax error: " .. tostring(err) end
+  if not chunk then
+    err = tostring(err)
+    local where, rest = err:match("^(.-:%d+): (.*)$")
+    if where then return false, where .. ": syntax error: " .. rest end
+    return false, "syntax error: " .. err
+  end
   local strlib = make_string_lib()
   local env = make_env(strlib)
   if setfenv then setfenv(chunk, env) end     -- luacheck: ignore 143
@@ -104,7 +110,7 @@ function M.run(text, name)
       error("stopped after 10 million VM instructions (instruction limit; an endless loop?)", 2)
     end
     if collectgarbage("count") > M.MAX_MEMORY_KB then
-      error("stopped: memory limit of 256 MiB exceeded", 2)
+      error("stopped: the memory limit of 256 MiB was exceeded", 0)
     end
   end
   local jit_on = rawget(_G, "jit") and jit.status()   -- luacheck: ignore 143

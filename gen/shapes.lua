@@ -455,12 +455,16 @@ local function resolve(ctx, L, inp)
     local req = L.out_req or {}
     local oh, pt, pb, okh = geom.deconv_axis(L.H, L.kh, L.sh, L.dh, ph, req.h)
     local ow, pl, pr, okw = geom.deconv_axis(L.W, L.kw, L.sw, L.dw, pw, req.w)
-    if not okh or oh < 1 or oh > 16384 then
+    if oh > 16384 or ow > 16384 then
+      return ctx:err(oh > 16384 and (L.out_req and "out.h" or "output height") or (L.out_req and "out.w" or "output width"),
+        "the output would be " .. oh .. "x" .. ow .. "; every tensor's h and w must be in 1..16384")
+    end
+    if not okh or oh < 1 then
       return ctx:err(L.out_req and "out.h" or "output height",
         "the forward dwconv (" .. L.kh .. "x" .. L.kw .. ", stride " .. L.sh .. ") of a " ..
         oh .. "-row image does not give the " .. L.H .. "-row input")
     end
-    if not okw or ow < 1 or ow > 16384 then
+    if not okw or ow < 1 then
       return ctx:err(L.out_req and "out.w" or "output width",
         "the forward dwconv (" .. L.kh .. "x" .. L.kw .. ", stride " .. L.sw .. ") of a " ..
         ow .. "-column image does not give the " .. L.W .. "-column input")
@@ -469,6 +473,16 @@ local function resolve(ctx, L, inp)
     L.OH, L.OW, L.OC = oh, ow, L.C
     L.MH, L.MW, L.MC = oh, ow, L.C
   end
+  -- the ranges of `input` hold for every tensor of the net (SPEC section 2)
+  local function range(what, h, w, c)
+    if h > 16384 then return ctx:err(what .. " height", h .. " rows; every tensor's h must be in 1..16384") end
+    if w > 16384 then return ctx:err(what .. " width", w .. " columns; every tensor's w must be in 1..16384") end
+    if c > 65536 then return ctx:err(what .. " channels", c .. " channels; every tensor's c must be in 1..65536") end
+    return true
+  end
+  if not range("output", L.OH, L.OW, L.OC) then return nil end
+  if not range(op == "bottleneck" and "down-sampled" or "intermediate", L.MH, L.MW, L.MC) then return nil end
+  if op == "bottleneck" and not range("down-sampled", L.MH, L.MW, L.C) then return nil end
   -- size caps: every tensor, the padded input and the packed weights
   local tensors = {
     { "input", L.H * L.W * L.C },
@@ -486,7 +500,7 @@ local function resolve(ctx, L, inp)
   if op ~= "pwconv" then wts = wts + (L.kh * L.kw + 1) * L.C * L.mult end
   if L.pw then wts = wts + (L.pw.S + 1) * L.pw.cout end
   if L.up then wts = wts + (L.up.kh * L.up.kw + 1) * L.pw.cout end
-  tensors[#tensors + 1] = { "packed weights", wts * 2 }
+  tensors[#tensors + 1] = { "packed weights", wts }
   for _, t in ipairs(tensors) do
     if too_big(t[2]) then
       return ctx:err(t[1], string.format("%.0f", t[2]) ..
@@ -567,7 +581,7 @@ function M.validate(raw, file)
           chain = chain + 1
           inp = L.input or net_input
           chain_ok = inp ~= nil
-          if not inp and not ctx.bad and not L.input then
+          if not inp and not ctx.bad and not L.input and raw.input == nil then
             ctx:err("input", "missing: the first layer needs an input, from the net's `input` or its own")
           end
         else
