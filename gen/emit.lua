@@ -216,13 +216,14 @@ local function layer_code(net, p, tdir)
     local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_" .. i) or "")
     if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_" .. i) or "") end
     local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment, lin = lin, plus = plus,
+                   flt = util.flt,
                    src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_" .. i }
     if st.kind == "spatial" then
       st.top = st.staged and st.staged.top or 0
       st.left = st.staged and st.staged.left or 0
       st.in_w = st.staged and st.staged.PW or st.W
     end
-    local code = render(tdir .. "/" .. st.kind .. ".c.in", vars)
+    local code = render((st.tdir or tdir) .. "/" .. st.kind .. ".c.in", vars)
     if st.kind == "pw" and st.mode == "gather" then
       local rows = {}
       for o = 1, #st.srcs do
@@ -256,7 +257,7 @@ function M.net(plan, file, runtime_dir)
     net = net, plan = plan, file = file, target = plan.target, NET = net.name:upper(),
     human = util.human, signature = signature, ilist = ilist, act_init = act_init,
     OPNAME = OPNAME, RESNAME = RESNAME, cflags = tg.cflags,
-    target_note = plan.target_note or "",
+    target_note = plan.target_note or "", header = tg.header,
   }
   local layers = {}
   for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p, tdir) end

@@ -50,6 +50,17 @@ local function write_if_changed(path, text)
   return true
 end
 
+-- What the build machine runs, for TARGET=native.
+local function cpu_features()
+  local f = {}
+  local info = read_file("/proc/cpuinfo") or ""
+  local flags = info:match("\nflags%s*:%s*([^\n]*)") or info:match("^flags%s*:%s*([^\n]*)") or ""
+  for w in flags:gmatch("%S+") do f[w] = true end
+  local feats = info:match("\nFeatures%s*:%s*([^\n]*)") or ""
+  for w in feats:gmatch("%S+") do if w == "asimd" then f.neon = true end end
+  return f
+end
+
 local function main(argv)
   local out, target, quiet, file = "out", "native", false, nil
   local i = 1
@@ -81,7 +92,7 @@ local function main(argv)
     for _, e in ipairs(errors) do io.stderr:write(e .. "\n") end
     os.exit(2)
   end
-  local resolved, note = targets.resolve(target)
+  local resolved, note = targets.resolve(target, target == "native" and cpu_features() or nil)
   if not resolved then
     io.stderr:write(file .. ": target " .. target .. ": " .. note .. "\n")
     os.exit(2)

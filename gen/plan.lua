@@ -85,7 +85,7 @@ end
 
 ---------------------------------------------------------------- spatial
 
-local function tile_channels(tg, C, mult)
+local function scalar_tiles(tg, C, mult)
   local acc = tg.dw_acc
   local ct
   if mult >= acc then ct = 1 else ct = max(1, floor(acc / mult)) end
@@ -95,6 +95,7 @@ local function tile_channels(tg, C, mult)
   local tiles = {}
   if nfull > 0 then tiles[#tiles + 1] = { c0 = 0, count = nfull, ct = ct, nacc = ct * mult } end
   if tail > 0 then tiles[#tiles + 1] = { c0 = nfull * ct, count = 1, ct = tail, nacc = tail * mult } end
+  for _, t in ipairs(tiles) do t.npad = t.nacc end
   local reason
   if mult == 1 then
     reason = string.format("%d channels per tile (%s); C = %d: %d full tile%s%s",
@@ -107,6 +108,63 @@ local function tile_channels(tg, C, mult)
       tail > 0 and (string.format(" + a generated %d-channel tail", tail)) or ", no tail")
   end
   return tiles, reason
+end
+
+-- SIMD channel tiles.  Output channel c*mult+q reads input channel c, so a
+-- tile of CT input channels makes CT*mult contiguous outputs.  With CT =
+-- lcm(VW, mult)/mult every tile starts at the same phase of the multiplier,
+-- so each of its nv = lcm/VW output vectors takes its inputs through one
+-- constant permutation (a broadcast when all lanes read one channel).
+local function simd_tiles(tg, C, mult)
+  local VW = tg.vw
+  local L = util.idiv(VW * mult, util.gcd(VW, mult))
+  local ct, nv = util.idiv(L, mult), util.idiv(L, VW)
+  if nv > 4 then return nil, string.format("multiplier %d: lcm(%d, %d)/%d = %d vectors per tile " ..
+    "exceeds the 4 this target's tile allows", mult, VW, mult, VW, nv) end
+  local tiles = {}
+  local nfull = floor(C / ct)
+  local tail = C - nfull * ct
+  if nfull > 0 then
+    tiles[#tiles + 1] = { c0 = 0, count = nfull, ct = ct, nacc = ct * mult, nv = nv, vec = true }
+  end
+  if tail > 0 then
+    local nacc = tail * mult
+    tiles[#tiles + 1] = { c0 = nfull * ct, count = 1, ct = tail, nacc = nacc,
+                          nv = util.ceil_div(nacc, VW), vec = tg.masked, tail = true }
+  end
+  for _, t in ipairs(tiles) do
+    t.npad = t.vec and t.nv * VW or t.nacc
+    -- per output vector: the input lane each output lane reads
+    t.perm = {}
+    for v = 0, (t.nv or 0) - 1 do
+      local idx, same = {}, true
+      for l = 0, VW - 1 do
+        idx[l + 1] = floor((v * VW + l) / mult)
+        if idx[l + 1] >= t.ct then idx[l + 1] = t.ct - 1 end
+        if idx[l + 1] ~= idx[1] then same = false end
+      end
+      t.perm[v + 1] = { idx = idx, bcast = same and idx[1] or nil }
+    end
+  end
+  local ur = min(tg.dw_ur, max(1, floor(tg.dw_acc / nv)))
+  local reason = string.format("%d input channel%s (x multiplier %d = %d outputs, %d vector%s of %d) " ..
+    "per tile, %d output pixels per step (%s); C = %d: %d full tile%s%s", ct, ct == 1 and "" or "s",
+    mult, ct * mult, nv, nv == 1 and "" or "s", VW, ur, tg.dw_reason, C, nfull, nfull == 1 and "" or "s",
+    tail > 0 and (string.format(" + a generated %d-channel tail (%s)", tail,
+      tg.masked and "masked loads and stores" or "scalar code")) or ", no tail")
+  return tiles, reason, ur
+end
+
+local function tile_channels(tg, C, mult)
+  if tg.simd then
+    local tiles, reason, ur = simd_tiles(tg, C, mult)
+    if tiles then return tiles, reason, ur, true end
+    local t2, r2 = scalar_tiles(targets.scalar, C, mult)
+    return t2, "no " .. tg.name .. " specialization for this stage (" .. reason ..
+      "): portable scalar code. " .. r2, 1, false
+  end
+  local t, r = scalar_tiles(tg, C, mult)
+  return t, r, 1, false
 end
 
 -- A depthwise stage (conv or deconv).  g: geometry {H, W, C, OH, OW, kh,
@@ -150,13 +208,17 @@ local function spatial_stage(tg, kind, g)
       st.regions[#st.regions + 1] = { r = rc, c = cc }
     end
   end
-  st.tiles, st.tile_reason = tile_channels(tg, g.C, g.mult)
-  -- packed weights: per tile [bias nacc][kh*kw taps][nacc]
+  local simd
+  st.tiles, st.tile_reason, st.ur, simd = tile_channels(tg, g.C, g.mult)
+  st.tdir = simd and tg.template_dir or "scalar"
+  st.isa = simd and tg or nil
+  -- packed weights: per tile [bias npad][kh*kw taps][npad] (npad: nacc
+  -- rounded up to whole vectors, zero-filled)
   local taps = g.kh * g.kw
   st.wfloats = 0
   for _, t in ipairs(st.tiles) do
-    t.bias_floats = g.bias and t.nacc or 0
-    t.stride = t.bias_floats + taps * t.nacc
+    t.bias_floats = g.bias and t.npad or 0
+    t.stride = t.bias_floats + taps * t.npad
     t.woff = st.wfloats
     st.wfloats = st.wfloats + t.count * t.stride
   end
@@ -238,7 +300,23 @@ local function pw_stage(tg, pw, P, bias)
     end
   end
   st.mode, st.G, st.cout_g, st.in_step = mode, G, cout_g, in_step
-  local mr, nr = tg.pw_mr, tg.pw_nr
+  local simd = tg.simd and mode ~= "gather"
+  local mr, nr, nr_pad, nt_pad, ntvec
+  local reason = tg.pw_reason
+  if simd then
+    local VW = tg.vw
+    local nv = min(tg.pw_nv, util.ceil_div(cout_g, VW))
+    nr = nv * VW
+    mr = tg.pw_mr
+    if nv < tg.pw_nv then mr = min(2 * tg.pw_mr, floor((tg.regs - 4) / nv)) end
+  else
+    if tg.simd then
+      reason = "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..
+               targets.scalar.pw_reason
+      tg = targets.scalar
+    end
+    mr, nr = tg.pw_mr, tg.pw_nr
+  end
   nr = min(nr, cout_g)
   mr = min(mr, P)
   st.mr, st.nr = mr, nr
@@ -246,19 +324,43 @@ local function pw_stage(tg, pw, P, bias)
   st.ptail = P - st.pfull
   st.npanels = floor(cout_g / nr)
   st.ntail = cout_g - st.npanels * nr
-  -- packed: per group, per panel: [bias nr][S][nr]; tail panel likewise
-  st.panel_stride = (bias and nr or 0) + pw.S * nr
-  st.tail_stride = (bias and st.ntail or 0) + pw.S * st.ntail
+  nr_pad, nt_pad, ntvec = nr, st.ntail, false
+  if simd then
+    local VW = tg.vw
+    nr_pad = util.ceil_div(nr, VW) * VW
+    -- the tail panel is vector code when the ISA has masks, else scalar
+    if tg.masked then nt_pad = util.ceil_div(st.ntail, VW) * VW; ntvec = true end
+    if nr_pad ~= nr and not tg.masked then
+      -- fewer outputs than one vector and no masks: scalar code
+      simd, nr_pad, nt_pad, ntvec = false, nr, st.ntail, false
+      reason = "fewer outputs than one " .. tg.name .. " vector: portable scalar code"
+    end
+  end
+  st.simd, st.isa = simd, simd and tg or nil
+  st.tdir = simd and tg.template_dir or "scalar"
+  st.nr_pad, st.ntail_pad, st.tail_vec = nr_pad, nt_pad, ntvec
+  -- packed: per group, per panel: [bias nr_pad][S][nr_pad]; tail panel likewise
+  st.panel_stride = (bias and nr_pad or 0) + pw.S * nr_pad
+  st.tail_stride = (bias and nt_pad or 0) + pw.S * nt_pad
   st.group_stride = st.npanels * st.panel_stride + st.tail_stride
   st.wfloats = G * st.group_stride
+  -- loop order: with every weight of the layer in L1, a pixel tile's inputs
+  -- stay in L1 across all panels; otherwise one panel's weights stay in
+  -- L1/L2 while the pixels stream past
+  local wbytes = 4 * st.wfloats
+  st.pixel_outer = wbytes <= 24 * 1024
+  st.order_reason = st.pixel_outer and
+    string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels", util.ceil_div(wbytes, 1024)) or
+    string.format("panels outer: one %d KiB panel of weights stays in L1/L2 while the %d pixels stream past",
+      util.ceil_div(4 * st.panel_stride, 1024), P)
   local what = ({ dense = "dense", groups = "grouped (" .. G .. " groups of " .. cout_g ..
                   " outputs, each reading " .. pw.S .. " contiguous inputs)",
                   gather = "topology with gathered sources (index table)" })[mode]
   st.tile_reason = string.format("%s projection, %d pixels x %d outputs x %d inputs: %dx%d " ..
-    "register tile (%s); %d pixel tiles%s, %d channel panel%s%s", what, P, pw.cout, pw.S, mr, nr,
-    tg.pw_reason, floor(P / mr), st.ptail > 0 and (" + " .. st.ptail .. "-pixel tail") or "",
+    "register tile (%s); %d pixel tiles%s, %d channel panel%s%s; %s", what, P, pw.cout, pw.S, mr, nr,
+    reason, floor(P / mr), st.ptail > 0 and (" + " .. st.ptail .. "-pixel tail") or "",
     st.npanels, st.npanels == 1 and "" or "s",
-    st.ntail > 0 and (" + " .. st.ntail .. "-channel tail") or "")
+    st.ntail > 0 and (" + " .. st.ntail .. "-channel tail") or "", st.order_reason)
   return st
 end
 

@@ -21,16 +21,122 @@ M.scalar = {
   border_budget = 800,
 }
 
+-- SIMD targets: the intrinsic spelling of every vector operation the
+-- templates use, so one template family serves AVX2, AVX-512 and NEON.
+local function call(fn) return function(...) return fn .. "(" .. table.concat({ ... }, ", ") .. ")" end end
+
+local function lanes(n, vw, yes, no)
+  local t = {}
+  for i = 1, vw do t[i] = i <= n and yes or no end
+  return table.concat(t, ", ")
+end
+
+M.avx512 = {
+  name = "avx512", simd = true, template_dir = "simd",
+  cflags = "-mavx512f -mfma",
+  header = "immintrin.h",
+  vw = 16, regs = 32, vt = "__m512",
+  load = call("_mm512_loadu_ps"), store = call("_mm512_storeu_ps"),
+  fma = call("_mm512_fmadd_ps"),                 -- fma(a, b, c) = a * b + c
+  set1 = call("_mm512_set1_ps"), zero = function() return "_mm512_setzero_ps()" end,
+  add = call("_mm512_add_ps"), max = call("_mm512_max_ps"), min = call("_mm512_min_ps"),
+  masked = true, mt = "__mmask16",
+  mask = function(n) return string.format("(__mmask16)0x%04X", math.floor(2 ^ n - 1)) end,
+  mload = function(p, m) return "_mm512_maskz_loadu_ps(" .. m .. ", " .. p .. ")" end,
+  mstore = function(p, v, m) return "_mm512_mask_storeu_ps(" .. p .. ", " .. m .. ", " .. v .. ")" end,
+  perm = function(v, idx)
+    return "_mm512_permutexvar_ps(_mm512_setr_epi32(" .. table.concat(idx, ", ") .. "), " .. v .. ")"
+  end,
+  -- depthwise: output pixels per register tile along the row; projection tile
+  dw_ur = 8, dw_acc = 24,
+  pw_mr = 14, pw_nv = 2,
+  dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
+              "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
+  pw_reason = "14 pixels x 2 zmm (32 channels) = 28 accumulators + 2 weight vectors + a " ..
+              "broadcast input within the 32 zmm registers; 28 FMAs per 2 vector loads and " ..
+              "14 broadcasts",
+  border_budget = 800,
+}
+
+M.avx2 = {
+  name = "avx2", simd = true, template_dir = "simd",
+  cflags = "-mavx2 -mfma",
+  header = "immintrin.h",
+  vw = 8, regs = 16, vt = "__m256",
+  load = call("_mm256_loadu_ps"), store = call("_mm256_storeu_ps"),
+  fma = call("_mm256_fmadd_ps"),
+  set1 = call("_mm256_set1_ps"), zero = function() return "_mm256_setzero_ps()" end,
+  add = call("_mm256_add_ps"), max = call("_mm256_max_ps"), min = call("_mm256_min_ps"),
+  masked = true, mt = "__m256i",
+  mask = function(n) return "_mm256_setr_epi32(" .. lanes(n, 8, "-1", "0") .. ")" end,
+  mload = function(p, m) return "_mm256_maskload_ps(" .. p .. ", " .. m .. ")" end,
+  mstore = function(p, v, m) return "_mm256_maskstore_ps(" .. p .. ", " .. m .. ", " .. v .. ")" end,
+  perm = function(v, idx)
+    return "_mm256_permutevar8x32_ps(" .. v .. ", _mm256_setr_epi32(" .. table.concat(idx, ", ") .. "))"
+  end,
+  dw_ur = 4, dw_acc = 8,
+  pw_mr = 6, pw_nv = 2,
+  dw_reason = "one 8-float ymm per 8 channels; 4 output pixels along the row share each " ..
+              "weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
+  pw_reason = "6 pixels x 2 ymm (16 channels) = 12 accumulators + 2 weight vectors + a " ..
+              "broadcast input = 15 of the 16 ymm registers",
+  border_budget = 800,
+}
+
+M.neon = {
+  name = "neon", simd = true, template_dir = "simd",
+  cflags = "",
+  header = "arm_neon.h",
+  vw = 4, regs = 32, vt = "float32x4_t",
+  load = call("vld1q_f32"), store = call("vst1q_f32"),
+  fma = function(a, b, c) return "vfmaq_f32(" .. c .. ", " .. a .. ", " .. b .. ")" end,
+  set1 = call("vdupq_n_f32"), zero = function() return "vdupq_n_f32(0.0f)" end,
+  add = call("vaddq_f32"), max = call("vmaxq_f32"), min = call("vminq_f32"),
+  masked = false,
+  -- a vector from fewer than 4 floats (CT = 1 or 2 input channels)
+  part = function(p, n)
+    if n == 1 then return "vld1q_dup_f32(" .. p .. ")" end
+    return "vcombine_f32(vld1_f32(" .. p .. "), vdup_n_f32(0.0f))"
+  end,
+  perm = function(v, idx)
+    -- table lookup on bytes: lane i takes float idx[i]
+    local lo, hi = {}, {}
+    for i = 1, 4 do
+      for b = 0, 3 do
+        local byte = idx[i] * 4 + b
+        if i <= 2 then lo[#lo + 1] = byte else hi[#hi + 1] = byte end
+      end
+    end
+    local function u64(bytes)
+      local v = 0
+      for i = #bytes, 1, -1 do v = v * 256 + bytes[i] end
+      return string.format("0x%016XULL", v)
+    end
+    return "vreinterpretq_f32_u8(vqtbl1q_u8(vreinterpretq_u8_f32(" .. v .. "), vcombine_u8(vcreate_u8(" ..
+           u64(lo) .. "), vcreate_u8(" .. u64(hi) .. "))))"
+  end,
+  dw_ur = 8, dw_acc = 24,
+  pw_mr = 6, pw_nv = 2,
+  dw_reason = "one 4-float q register per 4 channels; 8 output pixels along the row share " ..
+              "each weight register (32 q registers)",
+  pw_reason = "6 pixels x 2 q registers (8 channels) = 12 accumulators + 2 weight vectors " ..
+              "+ broadcast inputs, XNNPACK's 6x8 shape for AArch64",
+  border_budget = 800,
+}
+
 M.list = { "scalar", "avx2", "avx512", "neon", "native" }
 
--- Maps a requested target to one with templates.  Returns name, note.
-function M.resolve(t)
-  if t == "scalar" then return "scalar", "" end
-  if t == "native" then
-    return "scalar", "TARGET=native: this version has no SIMD templates yet, so native " ..
-      "means portable scalar C (compilers may auto-vectorize it)."
-  end
-  return nil, "no " .. t .. " templates in this version (use scalar or native)"
+-- Maps a requested target to one with templates.  `cpu` is the build
+-- machine's description for native: { avx512f = true, avx2 = true, fma = true,
+-- neon = true }.  Returns name, note.
+function M.resolve(t, cpu)
+  if t ~= "native" then return t, "" end
+  cpu = cpu or {}
+  if cpu.avx512f then return "avx512", "TARGET=native resolved to avx512 on the build machine." end
+  if cpu.avx2 and cpu.fma then return "avx2", "TARGET=native resolved to avx2 on the build machine." end
+  if cpu.neon then return "neon", "TARGET=native resolved to neon on the build machine." end
+  return "scalar", "TARGET=native resolved to scalar: the build machine has no AVX2+FMA, " ..
+    "AVX-512F or NEON."
 end
 
 return M
