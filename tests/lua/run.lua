@@ -1,0 +1,35 @@
+-- run.lua - runs the Lua unit tests of the generator (gen/*.lua).
+--
+--   lua5.4 tests/lua/run.lua        (also luajit, lua5.1; from the repository root)
+--
+-- Every file listed in FILES returns a table of named test functions (see
+-- harness.lua).  Files run in sorted order and the tests of a file in sorted
+-- name order, so the output is the same on every interpreter.  One line per
+-- failure, then the summary `lua: N passed, M failed`; exit status 1 when
+-- anything failed.
+local script = arg and arg[0] or "tests/lua/run.lua"
+local dir = script:match("^(.*)[/\\][^/\\]*$") or "."
+local root
+if dir == "tests/lua" then
+  root = "."
+else
+  root = dir:match("^(.*)[/\\]tests[/\\]lua$") or (dir .. "/../..")
+end
+package.path = root .. "/gen/?.lua;" .. dir .. "/?.lua;" .. package.path
+
+-- The harness first: it records the real string library before any test.
+local H = require("harness")
+
+-- New test files must be added here (plain Lua cannot list a directory).
+local FILES = {
+  "test_axes",      -- plan.axis_classes vs SPEC 3.1 / 3.5 brute force
+  "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, SPEC 3.5
+  "test_geom",      -- geom.same / conv_out / conv_axis: SPEC 3.1 padding
+  "test_sandbox",   -- sandbox.run: SPEC section 2 sandbox
+  "test_shapes",    -- shapes.load: validation, defaults, chaining, messages
+  "test_topology",  -- plan.topology_sources vs SPEC 3.3 brute force
+}
+
+local _, failed = H.run(FILES)
+io.stdout:flush()
+if failed > 0 then os.exit(1) end
