@@ -349,10 +349,20 @@ local function pw_stage(tg, pw, P, bias)
   -- L1/L2 while the pixels stream past
   local wbytes = 4 * st.wfloats
   st.pixel_outer = wbytes <= 24 * 1024
+  -- pixel blocks: a block of inputs (about 192 KiB) stays in L2 while every
+  -- panel passes over it, each panel's weights staying in L1/L2
+  st.pblock = st.pfull
+  if not st.pixel_outer and st.pfull > 0 then
+    local rows = max(1, floor(192 * 1024 / (4 * pw.cin * mr)))
+    st.pblock = min(st.pfull, rows * mr)
+  end
+  st.nblocks = st.pfull > 0 and floor(st.pfull / st.pblock) or 0
+  st.prest = st.pfull - st.nblocks * st.pblock
   st.order_reason = st.pixel_outer and
     string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels", util.ceil_div(wbytes, 1024)) or
-    string.format("panels outer: one %d KiB panel of weights stays in L1/L2 while the %d pixels stream past",
-      util.ceil_div(4 * st.panel_stride, 1024), P)
+    string.format("blocks of %d pixels (%d KiB of input, kept in L2) outer, then panels (%d KiB of weights " ..
+      "each, kept in L1/L2), then pixel tiles", st.pblock, util.ceil_div(4 * st.pblock * pw.cin, 1024),
+      util.ceil_div(4 * st.panel_stride, 1024))
   local what = ({ dense = "dense", groups = "grouped (" .. G .. " groups of " .. cout_g ..
                   " outputs, each reading " .. pw.S .. " contiguous inputs)",
                   gather = "topology with gathered sources (index table)" })[mode]

@@ -134,8 +134,7 @@ function Ctx:pair(field, v, lo, hi, names)
     return nil
   end
   if not is_int(v) or v < lo or v > hi then
-    return self:err(field, "must be an integer in " .. lo .. ".." .. hi .. " or {" ..
-                    names[1] .. ", " .. names[2] .. "}, got " .. show(v))
+    return self:err(field, "must be an integer in " .. lo .. ".." .. hi .. ", got " .. show(v))
   end
   return floor(v), floor(v)
 end
@@ -351,9 +350,11 @@ local function parse_fields(ctx, raw, index)
   if f.dw_act then L.dw_act = ctx:act("dw_act", raw.dw_act) end
   if f.mid_act then L.mid_act = ctx:act("mid_act", raw.mid_act) end
   if f.up_k then
-    local u = raw.up_k
-    if u == nil then u = raw.k == nil and 3 or raw.k end
-    L.up_kh, L.up_kw = ctx:pair(raw.up_k == nil and "k" or "up_k", u, 1, 15, { "kh", "kw" })
+    if raw.up_k == nil then
+      L.up_kh, L.up_kw = L.kh, L.kw
+    else
+      L.up_kh, L.up_kw = ctx:pair("up_k", raw.up_k, 1, 15, { "kh", "kw" })
+    end
   end
   if f.out and raw.out ~= nil then L.out_req = ctx:shape("out", raw.out, { "h", "w" }) end
   local r = raw.residual
@@ -488,13 +489,14 @@ local function resolve(ctx, L, inp)
     { "input", L.H * L.W * L.C },
     { "output", L.OH * L.OW * L.OC },
     { "intermediate", L.MH * L.MW * L.MC },
-    { "padded input", (L.H + L.pt + L.pb + L.sh) * (L.W + L.pl + L.pr + L.sw) * L.C },
+    -- generated index arithmetic spans the padded frame
+    { "padded input", (L.H + L.pt + L.pb) * (L.W + L.pl + L.pr) * L.C },
   }
   if op == "dwdeconv" then
-    tensors[#tensors + 1] = { "padded output", (L.OH + L.pt + L.pb + L.sh) * (L.OW + L.pl + L.pr + L.sw) * L.C }
+    tensors[#tensors + 1] = { "padded output", (L.OH + L.pt + L.pb) * (L.OW + L.pl + L.pr) * L.C }
   end
   if L.up then
-    tensors[#tensors + 1] = { "padded output", (L.OH + L.up.pt + L.up.pb + L.sh) * (L.OW + L.up.pl + L.up.pr + L.sw) * L.OC }
+    tensors[#tensors + 1] = { "padded output", (L.OH + L.up.pt + L.up.pb) * (L.OW + L.up.pl + L.up.pr) * L.OC }
   end
   local wts = 0
   if op ~= "pwconv" then wts = wts + (L.kh * L.kw + 1) * L.C * L.mult end
@@ -611,11 +613,11 @@ function M.validate(raw, file)
   for i = 1, n do
     local L = net.layers[i]
     local ctx = new_ctx(file, errors, "layer " .. i .. " " .. show(L.name))
-    for j = 1, n do
-      if j ~= i and L.name == net.layers[j].name .. "_pack" then
-        ctx:err("name", show(L.name) .. " would clash with layer " .. j .. "'s " ..
-                net.layers[j].name .. "_pack function")
-      end
+    local base = L.name:match("^(.*)_pack$")
+    local j = base and by_name[base]
+    if j and j ~= i then
+      ctx:err("name", show(L.name) .. " would clash with layer " .. j .. "'s " ..
+              net.layers[j].name .. "_pack function")
     end
     local out = { h = L.OH, w = L.OW, c = L.OC }
     if L.residual == "self" then
