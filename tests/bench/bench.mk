@@ -1,0 +1,38 @@
+# tests/bench/bench.mk - `make bench` and `make bench-deps`; included by the
+# top-level Makefile (`include tests/bench/bench.mk`).  Never part of
+# `make test`.
+#
+#   make bench [SHAPES="a.lua b.lua"] [TARGET=native] [BUILD=build]
+#       per-layer timing table of the generated kernels next to the generic
+#       kernels, XNNPACK and oneDNN (single thread), for each SHAPES file:
+#       $(BUILD)/bench/<net>.txt (the table), <net>.csv and <net>.png
+#       (roofline).  Environment passed through to tests/bench/run.sh:
+#       ONEDNN_MAX_CPU_ISA (e.g. AVX2), BENCH_SECONDS (per-layer budget,
+#       0.4), BENCH_CPU (CPU to pin to, "none" to not pin), BENCH_XNNPACK=0,
+#       BENCH_ONEDNN=0, EXTRA_CFLAGS.
+#   make bench-deps
+#       install XNNPACK, oneDNN and gnuplot (apt-get as root, else print the
+#       command and exit 2).
+
+SHAPES ?= examples/mobilenet_v1.lua
+TARGET ?= native
+BUILD  ?= build
+LUA    ?= lua5.4
+BENCH_DEPS := libxnnpack-dev libpthreadpool-dev libdnnl-dev gnuplot-nox
+
+.PHONY: bench bench-deps
+
+bench:
+	@rc=0; for s in $(SHAPES); do \
+	  LUA="$(LUA)" CC="$(CC)" tests/bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" || rc=1; \
+	done; exit $$rc
+
+bench-deps:
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "apt-get install -y $(BENCH_DEPS)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y $(BENCH_DEPS) || \
+	  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $(BENCH_DEPS); }; \
+	else \
+	  echo "make bench-deps: not root; run: sudo apt-get install -y $(BENCH_DEPS)" >&2; \
+	  exit 2; \
+	fi
