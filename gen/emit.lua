@@ -105,6 +105,9 @@ end
 
 local function region_comment(st, rc, cc)
   local function axis(c, what)
+    if type(c.v0) == "string" then
+      return what .. " y0.." .. c.v0 .. " + " .. util.int(c.band_n - 1)
+    end
     local first, last = c.b * c.v0 + c.r, c.b * (c.v1 - 1) + c.r
     local s = what .. " " .. util.int(first)
     if last ~= first then
@@ -167,6 +170,7 @@ local function comment_lines(p)
         "depthwise", st.kh, st.kw, st.OH, st.OW, st.OC))
       add("  tile: " .. st.tile_reason)
       add("  borders: " .. st.border_reason)
+      if i == 1 and p.fusion_reason then add("  " .. p.fusion_reason) end
     else
       add(string.format("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
       add("  tile: " .. st.tile_reason)
@@ -207,6 +211,64 @@ local function buffer(ref)
   return "scratch + " .. util.int(ref[2])
 end
 
+-- Fused separable layers: one depthwise function per band shape (row class,
+-- band height; the band's first row is an argument) and one projection per
+-- band height.
+local function fused_code(L, p, i, st, vars, tdir)
+  local f = p.fused
+  local parts = {}
+  if i == 1 then
+    for _, v in ipairs(f.dw) do
+      local band = util.copy(st)
+      local rc = util.copy(v.rc)
+      rc.v0, rc.v1 = "y0", "y0 + " .. util.int(v.n)
+      rc.band_n = v.n
+      band.band = true
+      band.regions = {}
+      for _, rg in ipairs(st.regions) do
+        if rg.r == v.rc then band.regions[#band.regions + 1] = { r = rc, c = rg.c } end
+      end
+      local bv = util.copy(vars)
+      bv.st, bv.fn = band, "Dw_" .. L.name .. "_" .. v.name
+      parts[#parts + 1] = render((st.tdir or tdir) .. "/spatial.c.in", bv)
+    end
+  else
+    for _, n in ipairs(f.pw) do
+      local pv = util.copy(vars)
+      pv.st, pv.fn = f.pw_of[n], "Pw_" .. L.name .. "_p" .. util.int(n * L.MW)
+      parts[#parts + 1] = render((f.pw_of[n].tdir or tdir) .. "/pw.c.in", pv)
+    end
+  end
+  return table.concat(parts, "\n")
+end
+
+local function fused_calls(L, p)
+  local f = p.fused
+  local calls = {}
+  local q = p.stages[2]
+  local row = L.MW * L.OC
+  for _, b in ipairs(f.bands) do
+    local dw = "Dw_" .. L.name .. "_" .. b.dw.name
+    local pw = "Pw_" .. L.name .. "_p" .. util.int(b.n * L.MW)
+    local w2 = "packed" .. plus(q.woff)
+    local function call(y)
+      local off = type(y) == "number" and plus(y * row) or (" + " .. y .. " * " .. util.int(row))
+      local res = q.res and (", " .. q.res .. off) or ""
+      return { dw .. "(in, scratch, packed, " .. (type(y) == "number" and util.int(y) or y) .. ");",
+               pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. ");" }
+    end
+    if b.loop then
+      calls[#calls + 1] = "for (int y = " .. util.int(b.start) .. "; y < " .. util.int(b.start + b.loop * b.n) ..
+                          "; y += " .. util.int(b.n) .. ") {   /* bands of " .. util.int(b.n) .. " rows */"
+      for _, c in ipairs(call("y")) do calls[#calls + 1] = "    " .. c end
+      calls[#calls + 1] = "}"
+    else
+      for _, c in ipairs(call(b.start)) do calls[#calls + 1] = c end
+    end
+  end
+  return calls
+end
+
 local function layer_code(net, p, tdir)
   local L = p.L
   local fname = net.name .. "_" .. L.name
@@ -223,7 +285,12 @@ local function layer_code(net, p, tdir)
       st.left = st.staged and st.staged.left or 0
       st.in_w = st.staged and st.staged.PW or st.W
     end
-    local code = render((st.tdir or tdir) .. "/" .. st.kind .. ".c.in", vars)
+    local code
+    if p.fused then
+      code = fused_code(L, p, i, st, vars, tdir)
+    else
+      code = render((st.tdir or tdir) .. "/" .. st.kind .. ".c.in", vars)
+    end
     if st.kind == "pw" and st.mode == "gather" then
       local rows = {}
       for o = 1, #st.srcs do
@@ -234,10 +301,13 @@ local function layer_code(net, p, tdir)
              table.concat(rows, "\n") .. "\n};\n\n" .. code
     end
     stage_code[#stage_code + 1] = code
+    if p.fused and i == 1 then
+      calls = fused_calls(L, p)
+    end
     local args = { buffer(st.src), buffer(st.dst), "packed" .. (st.woff > 0 and (" + " .. util.int(st.woff)) or "") }
     if st.res then args[#args + 1] = st.res end
     if st.staged then args[#args + 1] = "scratch + " .. util.int(st.stage_off) end
-    calls[#calls + 1] = fn .. "(" .. table.concat(args, ", ") .. ");"
+    if not p.fused then calls[#calls + 1] = fn .. "(" .. table.concat(args, ", ") .. ");" end
     local ww, wb = "dw_w", "dw_b"
     if L.op == "bottleneck" and i == 3 then ww, wb = "up_w", "up_b" end
     packs[#packs + 1] = render("pack.c.in", { st = st, ww = ww, wb = wb })

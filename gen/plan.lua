@@ -405,6 +405,67 @@ local function cost(L)
   return macs, params, std
 end
 
+-- Fusion of a separable layer: the depthwise output of a band of rows goes
+-- to a small scratch buffer and the projection consumes it at once, so the
+-- intermediate tensor never travels to memory.  Bands follow the depthwise
+-- stage's row classes; inside a class of many rows, a loop over bands of B
+-- rows (a constant trip count of B rows each) plus one remainder band.
+-- Returns the fusion plan or nil, and the reason.
+function M.fusion(tg, L, d, q)
+  local mid_bytes = 4 * L.MH * L.MW * L.MC
+  local row_bytes = 4 * L.MW * L.MC
+  local limit = tg.simd and 256 * 1024 or 32 * 1024
+  if d.staged then
+    return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
+  end
+  if mid_bytes <= limit then
+    return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
+      util.ceil_div(mid_bytes, 1024), tg.simd and "L2" or "scratch (at most 32 KiB)")
+  end
+  -- band: about 32 KiB of depthwise output (L1), at least 4 register tiles of pixels
+  local B = max(1, floor(32 * 1024 / row_bytes))
+  while B * L.MW < 4 * q.mr and B * row_bytes < 128 * 1024 do B = B + 1 end
+  B = min(B, L.MH)
+  -- every band re-reads the projection's weights: worth it while they stay
+  -- in L2 or cost less traffic than writing and re-reading the intermediate
+  local wbytes = 4 * q.wfloats
+  local nbands = util.ceil_div(L.MH, B)
+  if wbytes > 512 * 1024 and (nbands - 1) * wbytes >= 2 * mid_bytes then
+    return nil, string.format("not fused: %d bands would re-read the %d KiB of projection weights " ..
+      "(%d KiB of traffic) to save writing and re-reading a %d KiB intermediate", nbands,
+      util.ceil_div(wbytes, 1024), util.ceil_div((nbands - 1) * wbytes, 1024), util.ceil_div(mid_bytes, 1024))
+  end
+  local f = { B = B, bands = {}, dw = {}, pw = {}, pw_of = {}, band_floats = B * L.MW * L.MC }
+  local function variant(ri, rc, n)
+    local key = ri .. ":" .. n
+    if not f.dw[key] then
+      f.dw[key] = { key = key, rc = rc, n = n, name = "r" .. ri .. "n" .. n }
+      f.dw[#f.dw + 1] = f.dw[key]
+    end
+    if not f.pw_of[n] then
+      local st = pw_stage(tg, L.pw, n * L.MW, L.bias)
+      f.pw_of[n] = st
+      f.pw[#f.pw + 1] = n
+    end
+    return f.dw[key]
+  end
+  for ri, rc in ipairs(d.rows) do
+    local n = rc.v1 - rc.v0
+    local nb = floor(n / B)
+    if n <= B then
+      f.bands[#f.bands + 1] = { start = rc.v0, n = n, dw = variant(ri, rc, n) }
+    else
+      f.bands[#f.bands + 1] = { start = rc.v0, n = B, loop = nb, dw = variant(ri, rc, B) }
+      if n - nb * B > 0 then
+        f.bands[#f.bands + 1] = { start = rc.v0 + nb * B, n = n - nb * B, dw = variant(ri, rc, n - nb * B) }
+      end
+    end
+  end
+  return f, string.format("fused: bands of %d output row%s (%d KiB of depthwise output, %d pixels per " ..
+    "projection) instead of a %d KiB intermediate", B, B == 1 and "" or "s",
+    util.ceil_div(B * row_bytes, 1024), B * L.MW, util.ceil_div(mid_bytes, 1024))
+end
+
 -- Plans one validated layer for target `tname`.
 function M.layer(L, tname)
   local tg = targets[tname] or targets.scalar
@@ -436,8 +497,10 @@ function M.layer(L, tname)
     local d = add_stage(spatial_stage(tg, "conv", spatial_geom("conv", L.H, L.W, L.C, L.MH, L.MW,
       L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, dwpads, L.mult, L.bias)), { "in" }, { "scratch", 0 })
     d.act = L.dw_act
-    add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
+    local q = add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
     scratch = mid
+    p.fused, p.fusion_reason = M.fusion(tg, L, d, q)
+    if p.fused then scratch = p.fused.band_floats end
   else -- bottleneck
     local a = L.MH * L.MW * L.C
     local b = L.MH * L.MW * L.OC
@@ -464,6 +527,13 @@ function M.layer(L, tname)
     if st.staged_floats and st.staged_floats > 0 then
       st.stage_off = scratch
       scratch = scratch + st.staged_floats
+    end
+  end
+  if p.fused then
+    local q = p.stages[2]
+    for _, n in ipairs(p.fused.pw) do
+      local st = p.fused.pw_of[n]
+      st.act, st.res, st.woff = q.act, q.res, q.woff
     end
   end
   p.packed_floats = off
