@@ -84,13 +84,14 @@ local function ilist(t)
   return table.concat(util.map(t, util.int), ", ")
 end
 
-local function signature(L)
+local function signature(L, r)
+  r = r or "restrict"
   if L.residual == "named" then
-    return "const float *restrict in, const float *restrict skip, float *restrict out, " ..
-           "const float *restrict packed, float *restrict scratch"
+    return "const float *" .. r .. " in, const float *" .. r .. " skip, float *" .. r .. " out, " ..
+           "const float *" .. r .. " packed, float *" .. r .. " scratch"
   end
-  return "const float *restrict in, float *restrict out, const float *restrict packed, " ..
-         "float *restrict scratch"
+  return "const float *" .. r .. " in, float *" .. r .. " out, const float *" .. r .. " packed, " ..
+         "float *" .. r .. " scratch"
 end
 
 local function taps_text(taps)
@@ -235,7 +236,7 @@ local function fused_code(L, p, i, st, vars, tdir)
   else
     for _, n in ipairs(f.pw) do
       local pv = util.copy(vars)
-      pv.st, pv.fn = f.pw_of[n], "Pw_" .. L.name .. "_p" .. util.int(n * L.MW)
+      pv.st, pv.fn = f.pw_of[n], "Pw_" .. L.name .. "_P" .. util.int(n * L.MW)
       parts[#parts + 1] = render((f.pw_of[n].tdir or tdir) .. "/pw.c.in", pv)
     end
   end
@@ -249,7 +250,7 @@ local function fused_calls(L, p)
   local row = L.MW * L.OC
   for _, b in ipairs(f.bands) do
     local dw = "Dw_" .. L.name .. "_" .. b.dw.name
-    local pw = "Pw_" .. L.name .. "_p" .. util.int(b.n * L.MW)
+    local pw = "Pw_" .. L.name .. "_P" .. util.int(b.n * L.MW)
     local w2 = "packed" .. plus(q.woff)
     local function call(y)
       local off = type(y) == "number" and plus(y * row) or (" + " .. y .. " * " .. util.int(row))
@@ -275,11 +276,12 @@ local function layer_code(net, p, tdir)
   local stage_code, calls, packs = {}, {}, {}
   local prefix = { spatial = "Dw_", pw = "Pw_" }
   for i, st in ipairs(p.stages) do
-    local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_" .. i) or "")
-    if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_" .. i) or "") end
+    -- static names mix case, so they never meet a layer's (lower-case) names
+    local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_S" .. i) or "")
+    if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_S" .. i) or "") end
     local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment, lin = lin, plus = plus,
                    flt = util.flt,
-                   src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_" .. i }
+                   src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_S" .. i }
     if st.kind == "spatial" then
       st.top = st.staged and st.staged.top or 0
       st.left = st.staged and st.staged.left or 0

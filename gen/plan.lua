@@ -305,10 +305,23 @@ local function pw_stage(tg, pw, P, bias)
   local reason = tg.pw_reason
   if simd then
     local VW = tg.vw
-    local nv = min(tg.pw_nv, util.ceil_div(cout_g, VW))
-    nr = nv * VW
-    mr = tg.pw_mr
-    if nv < tg.pw_nv then mr = min(2 * tg.pw_mr, floor((tg.regs - 4) / nv)) end
+    -- register tile: the candidate (pixels x vectors) that wastes least on
+    -- this layer's pixel and channel tails; ties go to the earlier, more
+    -- load-efficient shape
+    local best, bestu
+    for _, c in ipairs(tg.pw_tiles) do
+      local cmr, cnv = min(c[1], P), c[2]
+      local cnr = cnv * VW
+      if cnv == 1 or cnr <= util.ceil_div(cout_g, VW) * VW then
+        local used = (P * cout_g) / (util.ceil_div(P, cmr) * cmr * util.ceil_div(cout_g, cnr) * cnr)
+        if not bestu or used > bestu + 1e-9 then best, bestu = c, used end
+      end
+    end
+    mr, nr = best[1], best[2] * VW
+    reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one that " ..
+      "wastes least on this layer's tails (%.0f%% of the tile work is useful); %s", mr, best[2],
+      best[2] == 1 and "" or "s", table.concat(util.map(tg.pw_tiles, function(c)
+        return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), 100 * bestu, tg.pw_reason)
   else
     if tg.simd then
       reason = "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..
@@ -333,7 +346,8 @@ local function pw_stage(tg, pw, P, bias)
     if nr_pad ~= nr and not tg.masked then
       -- fewer outputs than one vector and no masks: scalar code
       simd, nr_pad, nt_pad, ntvec = false, nr, st.ntail, false
-      reason = "fewer outputs than one " .. tg.name .. " vector: portable scalar code"
+      reason = "outputs per group not a whole number of " .. tg.name .. " vectors and no masked " ..
+               "loads: portable scalar code"
     end
   end
   st.simd, st.isa = simd, simd and tg or nil
@@ -348,7 +362,7 @@ local function pw_stage(tg, pw, P, bias)
   -- stay in L1 across all panels; otherwise one panel's weights stay in
   -- L1/L2 while the pixels stream past
   local wbytes = 4 * st.wfloats
-  st.pixel_outer = wbytes <= 24 * 1024
+  st.pixel_outer = wbytes <= 24 * 1024 or not simd
   -- pixel blocks: a block of inputs (about 192 KiB) stays in L2 while every
   -- panel passes over it, each panel's weights staying in L1/L2
   st.pblock = st.pfull
@@ -358,7 +372,7 @@ local function pw_stage(tg, pw, P, bias)
   end
   st.nblocks = st.pfull > 0 and floor(st.pfull / st.pblock) or 0
   st.prest = st.pfull - st.nblocks * st.pblock
-  st.order_reason = st.pixel_outer and
+  st.order_reason = (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and
     string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels", util.ceil_div(wbytes, 1024)) or
     string.format("blocks of %d pixels (%d KiB of input, kept in L2) outer, then panels (%d KiB of weights " ..
       "each, kept in L1/L2), then pixel tiles", st.pblock, util.ceil_div(4 * st.pblock * pw.cin, 1024),
@@ -439,7 +453,7 @@ function M.fusion(tg, L, d, q)
   local function variant(ri, rc, n)
     local key = ri .. ":" .. n
     if not f.dw[key] then
-      f.dw[key] = { key = key, rc = rc, n = n, name = "r" .. ri .. "n" .. n }
+      f.dw[key] = { key = key, rc = rc, n = n, name = "R" .. util.int(ri) .. "N" .. util.int(n) }
       f.dw[#f.dw + 1] = f.dw[key]
     end
     if not f.pw_of[n] then

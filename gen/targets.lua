@@ -49,12 +49,11 @@ M.avx512 = {
   end,
   -- depthwise: output pixels per register tile along the row; projection tile
   dw_ur = 8, dw_acc = 24,
-  pw_mr = 14, pw_nv = 2,
+  pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
   dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
               "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
-  pw_reason = "14 pixels x 2 zmm (32 channels) = 28 accumulators + 2 weight vectors + a " ..
-              "broadcast input within the 32 zmm registers; 28 FMAs per 2 vector loads and " ..
-              "14 broadcasts",
+  pw_reason = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm " ..
+              "registers; each weight vector feeds one FMA per pixel row",
   border_budget = 800,
 }
 
@@ -75,11 +74,11 @@ M.avx2 = {
     return "_mm256_permutevar8x32_ps(" .. v .. ", _mm256_setr_epi32(" .. table.concat(idx, ", ") .. "))"
   end,
   dw_ur = 4, dw_acc = 8,
-  pw_mr = 6, pw_nv = 2,
+  pw_tiles = { { 6, 2 }, { 4, 3 }, { 3, 4 }, { 5, 2 }, { 4, 2 }, { 8, 1 } },
   dw_reason = "one 8-float ymm per 8 channels; 4 output pixels along the row share each " ..
               "weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
-  pw_reason = "6 pixels x 2 ymm (16 channels) = 12 accumulators + 2 weight vectors + a " ..
-              "broadcast input = 15 of the 16 ymm registers",
+  pw_reason = "at most 12 accumulators + their weight vectors + a broadcast input within the " ..
+              "16 ymm registers",
   border_budget = 800,
 }
 
@@ -116,11 +115,11 @@ M.neon = {
            u64(lo) .. "), vcreate_u8(" .. u64(hi) .. "))))"
   end,
   dw_ur = 8, dw_acc = 24,
-  pw_mr = 6, pw_nv = 2,
+  pw_tiles = { { 6, 2 }, { 8, 2 }, { 4, 4 }, { 6, 3 }, { 5, 2 }, { 12, 1 } },
   dw_reason = "one 4-float q register per 4 channels; 8 output pixels along the row share " ..
               "each weight register (32 q registers)",
-  pw_reason = "6 pixels x 2 q registers (8 channels) = 12 accumulators + 2 weight vectors " ..
-              "+ broadcast inputs, XNNPACK's 6x8 shape for AArch64",
+  pw_reason = "at most 24 accumulators + weight vectors + broadcast inputs within the 32 q " ..
+              "registers",
   border_budget = 800,
 }
 

@@ -18,6 +18,13 @@
 #error "sepgen generated code requires a 32-bit int"
 #endif
 
+/* `restrict` in the generated prototypes, spelled so C++ compilers accept them. */
+#ifdef __cplusplus
+#define SG_RESTRICT __restrict
+#else
+#define SG_RESTRICT restrict
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif
