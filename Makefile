@@ -1,0 +1,146 @@
+# sepgen: generate specialized depthwise-separable C kernels and test them.
+# `make help` (the default goal) lists the targets and variables.
+
+LUA          ?= lua5.4
+SHAPES       ?= examples/mobilenet_v1.lua
+OUT          ?= out
+TARGET       ?= native
+CC           ?= cc
+BUILD        ?= build
+# Targets whose generated kernels `make test` builds and runs (stage f).
+TEST_TARGETS ?= scalar
+# Extra compiler for a compile-only -Werror check in stage f ('' to skip).
+CLANG        ?= clang
+
+GEN     ?= gen/main.lua
+SCRIPTS := tests/scripts
+STAGES  := lua runtime bad determinism golden nets
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+
+export LUA CC CLANG BUILD GEN
+
+# ---- the nets of stage f --------------------------------------------------
+# Every tests/nets/*.lua and examples/*.lua, plus $(SHAPES) when it is not one
+# of them.  Each gets a key (its basename, made unique) and per target a job
+# net/<target>/<key> that runs tests/scripts/net.sh into
+# $(BUILD)/nets/<key>/<target>/.
+NET_FILES := $(sort $(wildcard tests/nets/*.lua)) $(sort $(wildcard examples/*.lua))
+ALL_NETS  := $(NET_FILES) $(if $(filter $(abspath $(SHAPES)),$(abspath $(NET_FILES))),,$(SHAPES))
+net_pairs  = $(shell printf '%s\n' $(1) | awk 'NF { b = $$0; sub(/.*\//, "", b); sub(/\.lua$$/, "", b); \
+               gsub(/[^A-Za-z0-9_.-]/, "_", b); k = b; n = 1; \
+               while (k in seen) { n++; k = b "_" n }; seen[k] = 1; print k "=" $$0 }')
+NET_PAIRS := $(call net_pairs,$(ALL_NETS))
+NET_KEYS  := $(foreach p,$(NET_PAIRS),$(firstword $(subst =, ,$(p))))
+$(foreach p,$(NET_PAIRS),$(eval NETPATH.$(firstword $(subst =, ,$(p))) := $(word 2,$(subst =, ,$(p)))))
+NET_JOBS  := $(foreach t,$(TEST_TARGETS),$(foreach k,$(NET_KEYS),net/$(t)/$(k)))
+# The jobs for $(SHAPES) alone (make test-shapes).
+SHAPES_KEY  := $(firstword $(foreach p,$(NET_PAIRS),$(if $(filter $(abspath $(SHAPES)),$(abspath $(word 2,$(subst =, ,$(p))))),$(firstword $(subst =, ,$(p))))))
+SHAPES_JOBS := $(foreach t,$(TEST_TARGETS),net/$(t)/$(SHAPES_KEY))
+# Without -j on the command line, stage f still runs $(NPROC) jobs at a time.
+PAR = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
+
+job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
+
+.DEFAULT_GOAL := help
+.PHONY: help deps gen test golden clean lint \
+        $(addprefix test-,$(STAGES)) test-shapes net-jobs $(NET_JOBS)
+
+help:
+	@echo 'sepgen make targets (default: help)'
+	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)]'
+	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT'
+	@echo '  make test   [SHAPES=...] [TEST_TARGETS="$(TEST_TARGETS)"]'
+	@echo '                 all test stages, in order, stopping at the first failure:'
+	@echo '                 a. Lua unit tests          (make test-lua)'
+	@echo '                 b. generic-kernel Check suite (make test-runtime)'
+	@echo '                 c. bad shapes files        (make test-bad)'
+	@echo '                 d. determinism             (make test-determinism)'
+	@echo '                 e. golden output           (make test-golden)'
+	@echo '                 f. every tests/nets/*.lua, examples/*.lua and SHAPES:'
+	@echo '                    generate, gcc -O2 -Werror + run, clang -Werror,'
+	@echo '                    asan+ubsan + run, for each of TEST_TARGETS (make test-nets)'
+	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
+	@echo '  make golden    refresh tests/golden/out/ from tests/golden/net.lua'
+	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
+	@echo '  make bench [SHAPES="a.lua b.lua"]  per-layer timing table (tests/bench/README.md)'
+	@echo '  make bench-deps  install XNNPACK, oneDNN and gnuplot for make bench'
+	@echo '  make lint      shellcheck the test scripts'
+	@echo '  make clean     remove $(BUILD)/ and the contents of $(OUT)/ (keeps .keep)'
+	@echo 'Variables: LUA=$(LUA) CC=$(CC) CLANG=$(CLANG) BUILD=$(BUILD)'
+	@echo '  TARGET: scalar | avx2 | avx512 | neon | native'
+	@echo '  TEST_TARGETS: targets for stage f; avx2/avx512 are skipped when the CPU'
+	@echo '  lacks them, neon when aarch64-linux-gnu-gcc or qemu-aarch64 is missing.'
+	@echo '  `make -j2 test` runs the stage f jobs in parallel (the default is -j$(NPROC)).'
+
+deps:
+	@$(SCRIPTS)/deps.sh
+
+gen: deps
+	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
+	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) $(SHAPES)
+
+test: deps
+	@$(SCRIPTS)/run-stages.sh "$(MAKE)" $(BUILD) $(STAGES)
+
+# $(call stage,NAME,COMMAND): run COMMAND; exit status 77 means "skipped".
+define stage
+@mkdir -p $(BUILD)/stages; rm -f $(BUILD)/stages/$(1).skipped; \
+$(2); rc=$$?; \
+if [ $$rc -eq 77 ]; then touch $(BUILD)/stages/$(1).skipped; rc=0; fi; exit $$rc
+endef
+
+test-lua:
+	$(call stage,lua,if [ -f tests/lua/run.lua ]; then \
+	    echo "$(LUA) tests/lua/run.lua"; $(LUA) tests/lua/run.lua; \
+	  else echo "tests/lua/run.lua does not exist yet: skipped"; (exit 77); fi)
+
+test-runtime:
+	$(call stage,runtime,$(SCRIPTS)/runtime.sh)
+
+test-bad:
+	$(call stage,bad,$(SCRIPTS)/bad.sh)
+
+test-determinism:
+	$(call stage,determinism,TARGETS="$(TEST_TARGETS)" $(SCRIPTS)/determinism.sh)
+
+test-golden:
+	$(call stage,golden,$(SCRIPTS)/golden.sh check)
+
+test-nets:
+	$(call stage,nets,rm -f $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \
+	  $(MAKE) --no-print-directory -k $(PAR) net-jobs; rc=$$?; \
+	  echo "-------- nets summary"; \
+	  $(SCRIPTS)/nets-summary.sh $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))) && [ $$rc -eq 0 ])
+
+test-shapes: deps
+	@rm -f $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \
+	  $(MAKE) --no-print-directory -k $(PAR) $(SHAPES_JOBS); rc=$$?; \
+	  $(SCRIPTS)/nets-summary.sh $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))) && [ $$rc -eq 0 ]
+
+net-jobs: $(NET_JOBS)
+
+$(NET_JOBS): net/%:
+	@$(SCRIPTS)/net.sh $(NETPATH.$(notdir $*)) $(patsubst %/,%,$(dir $*)) $(call job_dir,$*)
+
+golden: deps
+	@$(SCRIPTS)/golden.sh update
+
+# make bench, make bench-deps: tests/bench/bench.mk (never part of make test).
+ifneq ($(wildcard tests/bench/bench.mk),)
+include tests/bench/bench.mk
+else
+.PHONY: bench
+bench:
+	@echo "make bench: not implemented yet" >&2; exit 2
+endif
+
+lint:
+	shellcheck $(SCRIPTS)/*.sh .ci/run
+
+clean:
+	@case "$(abspath $(BUILD))" in /|$(CURDIR)|$(HOME)) echo "clean: refusing BUILD=$(BUILD)" >&2; exit 2;; esac
+	@case "$(abspath $(OUT))" in /|$(CURDIR)|$(HOME)) echo "clean: refusing OUT=$(OUT)" >&2; exit 2;; esac
+	rm -rf $(BUILD)
+	@if [ -d $(OUT) ]; then \
+	  echo "find $(OUT) -mindepth 1 -maxdepth 1 ! -name .keep -exec rm -rf {} +"; \
+	  find $(OUT) -mindepth 1 -maxdepth 1 ! -name .keep -exec rm -rf {} +; fi

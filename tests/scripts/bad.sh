@@ -1,0 +1,182 @@
+#!/bin/sh
+# bad.sh [FILE.lua...]: the generator must reject every bad shapes file
+# cleanly.  Default files: tests/bad/*.lua.
+#
+# Each file's first line is `-- expect: <substring>`.  For each file, a scratch
+# OUT directory is filled with a sentinel file and copies of generated files
+# (each with a marker appended, so that any write shows), the generator runs
+# on the file, and the test requires:
+#   - exit status 2,
+#   - stderr containing the expected substring and the file's name,
+#   - OUT byte-for-byte as before (names, sizes, modes, mtimes, SHA-256),
+#   - nothing left beside OUT (no stray temp directory).
+#
+# Environment: LUA (default lua5.4), GEN (default gen/main.lua), BUILD
+# (default build; scratch space is $BUILD/bad), BAD_TIMEOUT (seconds per
+# file, default 120), BAD_JOBS (files tested at once, default nproc).
+# Exit 0 when all pass, 1 on any failure, 77 when there is no bad file.
+set -u
+
+root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=common.sh
+. "$root/tests/scripts/common.sh"
+
+LUA=${LUA:-lua5.4}
+GEN=${GEN:-$root/gen/main.lua}
+BUILD=${BUILD:-build}
+BAD_TIMEOUT=${BAD_TIMEOUT:-120}
+BAD_JOBS=${BAD_JOBS:-$(nproc 2>/dev/null || echo 2)}
+work=$BUILD/bad
+cr=$(printf '\r')
+
+if [ $# -eq 0 ]; then
+    set -- "$root"/tests/bad/*.lua
+    if [ ! -e "$1" ]; then
+        echo "bad: no tests/bad/*.lua files: skipped"
+        exit 77
+    fi
+fi
+if [ ! -f "$GEN" ]; then
+    echo "bad: generator $GEN does not exist" >&2
+    exit 1
+fi
+
+rm -rf -- "$work"
+mkdir -p -- "$work/ref"
+
+# The template OUT: the output of the first good net that generates (else
+# at least the runtime header copy), every file with a marker appended, a
+# sentinel file and an empty directory.
+ref_from=""
+for good in "$root"/tests/golden/net.lua "$root"/examples/*.lua "$root"/tests/nets/*.lua; do
+    [ -f "$good" ] || continue
+    if "$LUA" "$GEN" --quiet --out "$work/ref/out" --target scalar "$good" \
+        >"$work/ref/log" 2>&1; then
+        ref_from=$good
+        break
+    fi
+    rm -rf -- "$work/ref/out"
+done
+if [ -z "$ref_from" ]; then
+    echo "bad: note: no good shapes file generated; pre-populating OUT with runtime/sg.h only"
+    mkdir -p -- "$work/ref/out"
+    cp -- "$root/runtime/sg.h" "$work/ref/out/sg.h"
+else
+    echo "bad: pre-populating each OUT with the output for ${ref_from#"$root"/} (marked), plus a sentinel"
+fi
+find "$work/ref/out" -type f -exec sh -c \
+    'for x; do printf "\n/* bad.sh: pre-existing copy */\n" >>"$x"; done' sh {} +
+echo "sentinel: the generator must not touch this" >"$work/ref/out/SENTINEL"
+mkdir -p -- "$work/ref/out/check/sub"
+before=$(sg_tree_listing "$work/ref/out")
+
+# check_one N FILE: test one file in $work/cases/N; writes N/report, whose
+# first line is PASS or FAIL.
+check_one() {
+    d=$work/cases/$1
+    f=$2
+    name=${f##*/}
+    rel=${f#"$root"/}
+    out=$d/out
+    mkdir -p -- "$d"
+    cp -a -- "$work/ref/out" "$out" # -a keeps the mtimes: same listing
+
+    problems=""
+    first=""
+    IFS= read -r first <"$f" || true
+    first=${first%"$cr"}
+    case $first in
+        --*expect:*)
+            expect=${first#*expect:}
+            # trim blanks on both sides
+            expect=${expect#"${expect%%[![:space:]]*}"}
+            expect=${expect%"${expect##*[![:space:]]}"}
+            [ -n "$expect" ] || problems="${problems}empty expected substring; "
+            ;;
+        *)
+            expect=""
+            problems="${problems}first line is not '-- expect: <substring>'; "
+            ;;
+    esac
+
+    timeout "$BAD_TIMEOUT" "$LUA" "$GEN" --out "$out" --target scalar "$f" \
+        >"$d/stdout" 2>"$d/stderr"
+    rc=$?
+    after=$(sg_tree_listing "$out")
+
+    case $rc in
+        2) ;;
+        124) problems="${problems}timed out after ${BAD_TIMEOUT}s; " ;;
+        *) problems="${problems}exit status $rc, expected 2; " ;;
+    esac
+    err=""
+    while IFS= read -r line || [ -n "$line" ]; do
+        err="$err$line
+"
+    done <"$d/stderr"
+    case $err in
+        *"$expect"*) ;;
+        *) problems="${problems}stderr lacks \"$expect\"; " ;;
+    esac
+    case $err in
+        *"$name"*) ;;
+        *) problems="${problems}stderr does not name the file ($name); " ;;
+    esac
+    [ "$before" = "$after" ] || problems="${problems}OUT changed; "
+    extra=""
+    for e in "$d"/* "$d"/.[!.]*; do
+        case ${e##*/} in
+            out | stdout | stderr | "*" | ".[!.]*") ;;
+            *) extra="$extra ${e##*/}" ;;
+        esac
+    done
+    [ -z "$extra" ] || problems="${problems}left beside OUT:$extra; "
+
+    {
+        if [ -z "$problems" ]; then
+            echo "PASS $rel"
+        else
+            echo "FAIL $rel: ${problems%; }"
+            echo "    expected substring: $expect"
+            echo "    stderr (first 10 lines):"
+            head -n 10 -- "$d/stderr" | sed 's/^/    | /'
+            if [ "$before" != "$after" ]; then
+                echo "    OUT listing diff (before → after):"
+                printf '%s\n' "$before" >"$d/before"
+                printf '%s\n' "$after" >"$d/after"
+                diff -- "$d/before" "$d/after" | head -n 20 | sed 's/^/    | /'
+            fi
+        fi
+    } >"$d/report"
+}
+
+i=0
+for f in "$@"; do
+    i=$((i + 1))
+    check_one "$i" "$f" &
+    if [ $((i % BAD_JOBS)) -eq 0 ]; then wait; fi
+done
+wait
+
+passed=0
+failed=0
+i=0
+for f in "$@"; do
+    i=$((i + 1))
+    r=$work/cases/$i/report
+    if [ -f "$r" ]; then
+        cat -- "$r"
+        read -r state _ <"$r"
+    else
+        echo "FAIL ${f#"$root"/}: no report (the test itself broke)"
+        state=FAIL
+    fi
+    if [ "$state" = PASS ]; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+    fi
+done
+
+echo "bad: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

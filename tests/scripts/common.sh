@@ -1,0 +1,37 @@
+# shellcheck shell=sh
+# Helpers shared by the test scripts (sourced, not run).
+
+# Repository root, from the location of the sourcing script.
+sg_root() {
+    CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd
+}
+
+# sg_tree_listing DIR: one line per entry under DIR (relative path, type,
+# mode; for non-directories also size and mtime in ns), then the SHA-256 of
+# every file, sorted.  Two listings are equal exactly when nothing under DIR
+# was created, removed, written or touched (a directory's own mtime, which
+# changes when a temp entry comes and goes, is not compared).
+sg_tree_listing() {
+    (
+        cd -- "$1" || exit 1
+        find . -mindepth 1 \( -type d -printf '%P\t%y\t%m\n' \) \
+            -o -printf '%P\t%y\t%m\t%s\t%T@\n' | LC_ALL=C sort
+        find . -type f -exec sha256sum {} + | LC_ALL=C sort -k 2
+    )
+}
+
+# sg_have CMD: true when CMD is an executable on PATH (or a path to one).
+sg_have() {
+    command -v "$1" >/dev/null 2>&1
+}
+
+# sg_key PATH: a name for PATH usable as a directory name (slashes and other
+# odd characters become '_', the .lua suffix goes).
+sg_key() {
+    printf '%s\n' "$1" | sed -e 's/\.lua$//' -e 's|^\./||' -e 's/[^A-Za-z0-9_.-]/_/g'
+}
+
+# sg_tail FILE [N]: the last N (default 40) lines of FILE, indented.
+sg_tail() {
+    tail -n "${2:-40}" -- "$1" | sed 's/^/    | /'
+}

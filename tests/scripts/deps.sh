@@ -1,0 +1,109 @@
+#!/bin/sh
+# deps.sh: make sure the tools that `make gen` and `make test` need exist.
+#
+# Needs: $LUA (default lua5.4), luajit (determinism test), pkg-config, Check
+# (`pkg-config --exists check`) and a C compiler ($CC, default cc).  Optional
+# and only reported: lua5.1, clang, shellcheck.
+#
+# When something is missing and we run as root, `apt-get update` runs once and
+# the Debian packages are installed non-interactively.  Otherwise the exact
+# apt-get command is printed and the exit status is 2.  When everything is
+# present this is a handful of `command -v` calls and no apt.
+set -u
+
+LUA=${LUA:-lua5.4}
+CC=${CC:-cc}
+
+pkgs=""
+why=""
+add() {
+    case " $pkgs " in
+        *" $1 "*) ;;
+        *) pkgs="${pkgs:+$pkgs }$1" ;;
+    esac
+    why="${why}  - $2 (Debian package $1)
+"
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# The Debian package that provides a Lua interpreter command.
+lua_package() {
+    case "$(basename -- "$1")" in
+        lua5.1 | lua5.2 | lua5.3 | lua5.4 | luajit) basename -- "$1" ;;
+        lua) echo lua5.4 ;;
+        *) echo "" ;;
+    esac
+}
+
+scan() {
+    pkgs=""
+    why=""
+    if ! have "$LUA"; then
+        p=$(lua_package "$LUA")
+        if [ -z "$p" ]; then
+            echo "deps: LUA=$LUA is not installed and no Debian package is known for it;" >&2
+            echo "deps: install it yourself or use LUA=lua5.4 (or lua5.1, luajit)" >&2
+            exit 2
+        fi
+        add "$p" "$LUA (the Lua interpreter that runs the generator)"
+    fi
+    have luajit || add luajit "luajit (the determinism test compares its output with lua5.4's)"
+    have pkg-config || add pkg-config "pkg-config"
+    if ! have pkg-config || ! pkg-config --exists check; then
+        add check "the Check unit test library (pkg-config check)"
+    fi
+    if ! have "$CC"; then
+        case "$(basename -- "$CC")" in
+            cc | gcc) add gcc "a C compiler ($CC)" ;;
+            clang) add clang "a C compiler ($CC)" ;;
+            *)
+                echo "deps: CC=$CC is not installed and no Debian package is known for it" >&2
+                exit 2
+                ;;
+        esac
+    fi
+}
+
+scan
+if [ -z "$pkgs" ]; then
+    exit 0
+fi
+
+cmd="apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $pkgs"
+echo "deps: missing:"
+printf '%s' "$why"
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: not root; install them with:" >&2
+    echo "    sudo sh -c '$cmd'" >&2
+    exit 2
+fi
+if ! have apt-get; then
+    echo "deps: apt-get not found; install the packages above with your package manager" >&2
+    exit 2
+fi
+
+echo "deps: running as root: $cmd"
+export DEBIAN_FRONTEND=noninteractive
+ok=0
+for attempt in 1 2; do
+    if apt-get update </dev/null; then
+        ok=1
+        break
+    fi
+    echo "deps: apt-get update failed (attempt $attempt)" >&2
+    sleep 5
+done
+[ "$ok" = 1 ] || { echo "deps: apt-get update failed" >&2; exit 2; }
+# shellcheck disable=SC2086  # $pkgs is a space-separated list of names
+apt-get install -y $pkgs </dev/null || {
+    echo "deps: apt-get install failed" >&2
+    exit 2
+}
+
+scan
+if [ -n "$pkgs" ]; then
+    echo "deps: still missing after install:" >&2
+    printf '%s' "$why" >&2
+    exit 2
+fi
+echo "deps: ok"

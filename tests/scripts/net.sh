@@ -1,0 +1,184 @@
+#!/bin/sh
+# net.sh NET.lua TARGET BUILDDIR: regression-test one net for one target.
+#
+#   1. generate NET.lua for TARGET into BUILDDIR/out (report in gen.log),
+#   2. build the generated Check test with $CC -O2 and -Werror, plus the
+#      cflags named in the ` * cflags:` line of the generated <net>.c, run it,
+#   3. when $CLANG exists, check the same files with it (-Werror,
+#      -fsyntax-only: clang's warnings all come from its front end),
+#   4. build with -O1 -g -fsanitize=address,undefined and run it.
+#
+# A target the machine cannot run is skipped with the reason: avx2 needs the
+# avx2 and fma CPU flags, avx512 needs avx512f (from /proc/cpuinfo).  neon
+# needs aarch64-linux-gnu-gcc and qemu-aarch64; its runner is still a TODO.
+#
+# Each step logs to BUILDDIR/<step>.log; a failure prints the log's tail.
+# BUILDDIR/result gets one line: PASS|FAIL|SKIP, target, net, detail.
+#
+# Environment: LUA (default lua5.4), GEN (default gen/main.lua), CC (default
+# cc), CLANG (default clang; empty to skip), NET_RUN_TIMEOUT (seconds per
+# test run, default 600), CK_TIMEOUT_MULTIPLIER (Check's, default 1 for the
+# -O2 run and 10 for the sanitizer run).  Exit 0 on pass or skip, 1 on failure.
+set -u
+
+if [ $# -ne 3 ]; then
+    echo "usage: $0 NET.lua TARGET BUILDDIR" >&2
+    exit 2
+fi
+net=$1
+target=$2
+dir=$3
+
+root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=common.sh
+. "$root/tests/scripts/common.sh"
+
+LUA=${LUA:-lua5.4}
+GEN=${GEN:-$root/gen/main.lua}
+CC=${CC:-cc}
+CLANG=${CLANG-clang}
+NET_RUN_TIMEOUT=${NET_RUN_TIMEOUT:-600}
+CPUINFO=${SG_CPUINFO:-/proc/cpuinfo} # overridable for testing this script
+WARN="-std=c99 -Wall -Wextra -Wpedantic"
+label="$target $net"
+
+mkdir -p -- "$dir"
+rm -f -- "$dir/result"
+
+result() { # result PASS|FAIL|SKIP DETAIL
+    printf '%s\t%s\t%s\t%s\n' "$1" "$target" "$net" "$2" >"$dir/result"
+    echo "$1 [$label] $2"
+}
+skip() {
+    result SKIP "$1"
+    exit 0
+}
+fail() { # fail WHAT [LOG]
+    result FAIL "$1${2:+ (log: $2)}"
+    if [ -n "${2:-}" ] && [ -f "$2" ]; then
+        sg_tail "$2" 60
+    fi
+    exit 1
+}
+t_step=$(date +%s)
+note() { # note TEXT: progress line with the seconds since the last note
+    now=$(date +%s)
+    echo "     [$label] $1 ($((now - t_step))s)"
+    t_step=$now
+}
+cpu_has() { # cpu_has FLAG...: all FLAGs are in the first "flags" line
+    [ -r "$CPUINFO" ] || return 1
+    flags=" $(grep -m 1 '^flags' "$CPUINFO" | sed 's/^[^:]*://') "
+    for fl in "$@"; do
+        case $flags in
+            *" $fl "*) ;;
+            *) return 1 ;;
+        esac
+    done
+}
+
+[ -f "$net" ] || fail "no such shapes file: $net"
+[ -f "$GEN" ] || fail "generator $GEN does not exist"
+
+# Can this machine run the target's code?
+cross=""
+case $target in
+    scalar | native) ;;
+    avx2) cpu_has avx2 fma || skip "this CPU lacks avx2/fma (/proc/cpuinfo flags): cannot run avx2 code" ;;
+    avx512) cpu_has avx512f || skip "this CPU lacks avx512f (/proc/cpuinfo flags): cannot run avx512 code" ;;
+    neon)
+        sg_have aarch64-linux-gnu-gcc || skip "aarch64-linux-gnu-gcc not installed (apt-get install gcc-aarch64-linux-gnu)"
+        sg_have qemu-aarch64 || skip "qemu-aarch64 not installed (apt-get install qemu-user)"
+        cross=aarch64-linux-gnu-gcc
+        ;;
+    *) fail "unknown target '$target' (scalar, avx2, avx512, neon, native)" ;;
+esac
+
+# 1. Generate.
+out=$dir/out
+rm -rf -- "$out"
+if ! "$LUA" "$GEN" --out "$out" --target "$target" "$net" >"$dir/gen.log" 2>&1; then
+    fail "generator failed" "$dir/gen.log"
+fi
+set -- "$out"/*.c
+if [ $# -ne 1 ] || [ ! -f "$1" ]; then
+    fail "expected exactly one <net>.c in $out, found: $*"
+fi
+c=$1
+n=$(basename -- "$c" .c)
+for f in "$out/$n.h" "$out/sg.h" "$out/check/${n}_check.c" "$out/check/sg_generic.c"; do
+    [ -f "$f" ] || fail "generator did not write $f"
+done
+cflags_line=$(sed -n '1,40{/^ \* cflags:/{p;q;}}' "$c")
+if [ -z "$cflags_line" ] && [ "$target" != scalar ]; then
+    fail "$c has no ' * cflags:' line in its first comment"
+fi
+cflags=$(printf '%s\n' "$cflags_line" | sed 's/^ \* cflags:[[:space:]]*//; s/[[:space:]]*$//')
+note "generated $n for $target${cflags:+ (cflags: $cflags)}"
+srcs="$out/$n.c $out/check/${n}_check.c $out/check/sg_generic.c"
+
+# neon: compile the kernels with the cross compiler; the run is a TODO.
+if [ -n "$cross" ]; then
+    # shellcheck disable=SC2086  # flag lists
+    $cross $WARN -O2 -Werror $cflags -I "$out" -c "$out/$n.c" -o "$dir/$n.neon.o" \
+        >"$dir/cross.log" 2>&1 || fail "$cross failed on $n.c" "$dir/cross.log"
+    note "$cross -O2 -Werror: $n.c compiles"
+    # TODO(neon): Debian ships no aarch64 libcheck, so the generated Check
+    # test cannot be linked for aarch64.  Build a tiny self-contained runner
+    # here instead (walk ${n}_layers[], run each layer through its generated
+    # kernel and sg_generic_run, compare), link it statically with $cross and
+    # run it as: qemu-aarch64 -L /usr/aarch64-linux-gnu "$dir/runner".
+    skip "compiled only: the neon runner is not implemented yet (TODO(neon) in tests/scripts/net.sh)"
+fi
+
+ck_cflags=$(pkg-config --cflags check) || fail "pkg-config --cflags check failed"
+ck_libs=$(pkg-config --libs check) || fail "pkg-config --libs check failed"
+
+# run_check BINARY LOG [VAR=VALUE...]: run a Check binary in that
+# environment; require exit 0 and a 100% summary line.
+run_check() {
+    bin=$1
+    log=$2
+    shift 2
+    (cd -- "$dir" && env "$@" timeout "$NET_RUN_TIMEOUT" "./$bin") >"$log" 2>&1
+    rc=$?
+    [ "$rc" -ne 124 ] || fail "$bin timed out after ${NET_RUN_TIMEOUT}s" "$log"
+    [ "$rc" -eq 0 ] || fail "$bin failed (exit status $rc)" "$log"
+    summary=$(grep -E '^[0-9]+%: Checks: [0-9]+, Failures: [0-9]+, Errors: [0-9]+' "$log" | tail -n 1)
+    case $summary in
+        "100%: Checks: "*", Failures: 0, Errors: 0") ;;
+        "") fail "$bin printed no Check summary line" "$log" ;;
+        *) fail "$bin: $summary" "$log" ;;
+    esac
+}
+
+# 2. gcc -O2 -Werror, run.
+# shellcheck disable=SC2086  # flag lists and the source list are word lists
+$CC $WARN -O2 -Werror $cflags $ck_cflags -I "$out" $srcs -o "$dir/check_O2" $ck_libs -lm \
+    >"$dir/cc.log" 2>&1 || fail "$CC -O2 -Werror build failed" "$dir/cc.log"
+run_check check_O2 "$dir/run_O2.log" CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-1}"
+note "$CC -O2: $summary"
+
+# 3. clang -Werror, front end only (not linked, not run).
+if [ -n "$CLANG" ] && sg_have "$CLANG"; then
+    # shellcheck disable=SC2086
+    $CLANG $WARN -O2 -Werror -fsyntax-only $cflags $ck_cflags -I "$out" $srcs \
+        >"$dir/clang.log" 2>&1 || fail "$CLANG -Werror rejects the generated files" "$dir/clang.log"
+    note "$CLANG -Werror -fsyntax-only: clean"
+else
+    note "clang not installed: clang compile skipped"
+fi
+
+# 4. Sanitizers.  No -Werror here: sanitizer instrumentation makes gcc's flow
+# warnings noisy; the -O2 build above already holds the code to -Werror.
+# shellcheck disable=SC2086
+$CC $WARN -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+    $cflags $ck_cflags -I "$out" $srcs -o "$dir/check_san" $ck_libs -lm \
+    >"$dir/san_cc.log" 2>&1 || fail "$CC sanitizer build failed" "$dir/san_cc.log"
+run_check check_san "$dir/run_san.log" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
+    UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}" \
+    CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
+note "$CC -fsanitize=address,undefined: $summary"
+
+result PASS "$CC -O2, $( [ -n "$CLANG" ] && sg_have "$CLANG" && echo "clang, ")asan+ubsan: $summary"
