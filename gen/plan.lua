@@ -436,9 +436,14 @@ function M.fusion(tg, L, d, q)
     return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
       util.ceil_div(mid_bytes, 1024), tg.simd and "L2" or "scratch (at most 32 KiB)")
   end
-  -- band: about 32 KiB of depthwise output (L1), at least 4 register tiles of pixels
-  local B = max(1, floor(32 * 1024 / row_bytes))
-  while B * L.MW < 4 * q.mr and B * row_bytes < 128 * 1024 do B = B + 1 end
+  -- band: when the projection's weights sit in L1, about 32 KiB of depthwise
+  -- output (L1 too) and at least 4 register tiles of pixels; otherwise about
+  -- 160 KiB (L2) and at least 8 tiles, so each panel of weights brought into
+  -- L1 serves many pixel tiles
+  local target, tiles = 160 * 1024, 8
+  if q.pixel_outer then target, tiles = 32 * 1024, 4 end
+  local B = max(1, floor(target / row_bytes))
+  while B * L.MW < tiles * q.mr and B * row_bytes < 512 * 1024 do B = B + 1 end
   B = min(B, L.MH)
   -- every band re-reads the projection's weights: worth it while they stay
   -- in L2 or cost less traffic than writing and re-reading the intermediate
