@@ -286,7 +286,9 @@ local function as_groups(srcs, cout, S)
   return { G = #blocks, cout_g = n, in_step = step }
 end
 
-local function pw_stage(tg, pw, P, bias)
+-- force_nr: the panel width another variant of the same weights packed
+-- (fused bands share the layer's packed projection)
+local function pw_stage(tg, pw, P, bias, force_nr)
   local st = { kind = "pw", P = P, cin = pw.cin, cout = pw.cout, S = pw.S, bias = bias }
   local mode, G, cout_g, in_step = "dense", 1, pw.cout, 0
   if pw.topo then
@@ -312,7 +314,9 @@ local function pw_stage(tg, pw, P, bias)
     for _, c in ipairs(tg.pw_tiles) do
       local cmr, cnv = min(c[1], P), c[2]
       local cnr = cnv * VW
-      if cnv == 1 or cnr <= util.ceil_div(cout_g, VW) * VW then
+      local fits = cnv == 1 or cnr <= util.ceil_div(cout_g, VW) * VW
+      if force_nr then fits = min(cnr, cout_g) == force_nr end
+      if fits then
         local used = (P * cout_g) / (util.ceil_div(P, cmr) * cmr * util.ceil_div(cout_g, cnr) * cnr)
         if not bestu or used > bestu + 1e-9 then best, bestu = c, used end
       end
@@ -462,7 +466,8 @@ function M.fusion(tg, L, d, q)
       f.dw[#f.dw + 1] = f.dw[key]
     end
     if not f.pw_of[n] then
-      local st = pw_stage(tg, L.pw, n * L.MW, L.bias)
+      local st = pw_stage(tg, L.pw, n * L.MW, L.bias, q.nr)
+      assert(st.nr == q.nr and st.wfloats == q.wfloats, "fused projection packs differently")
       f.pw_of[n] = st
       f.pw[#f.pw + 1] = n
     end

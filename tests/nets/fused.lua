@@ -1,0 +1,26 @@
+-- Separable layers large enough that the plan fuses them (the depthwise
+-- output goes through band scratch straight into the projection) on every
+-- target: intermediates above 256 KiB, band heights that leave remainder
+-- bands, projections whose register tile differs between bands and the
+-- whole layer, odd channel counts, multipliers, strides, dilation,
+-- activations and residuals.
+return {
+  name = "fused",
+  layers = {
+    { name = "small_w", op = "separable", input = { h = 40, w = 40, c = 48 }, cout = 40,
+      dw_act = "relu6", act = "relu6" },
+    { name = "odd", op = "separable", input = { h = 23, w = 37, c = 90 }, cout = 100, k = 5,
+      dw_act = "relu", act = { min = -1, max = 1 } },
+    { name = "mult2", op = "separable", input = { h = 30, w = 30, c = 51 }, mult = 2, cout = 33,
+      stride = 2, act = "relu" },
+    { name = "dil", op = "separable", input = { h = 45, w = 45, c = 40 }, dilation = 2, stride = 2,
+      cout = 72, bias = false },
+    { name = "band14", op = "separable", input = { h = 14, w = 14, c = 384 }, cout = 64,
+      dw_act = "relu6" },
+    -- a chain with a self residual and a named skip
+    { name = "e1", op = "pwconv", input = { h = 26, w = 26, c = 24 }, cout = 144, act = "relu6" },
+    { name = "s1", op = "separable", cout = 24, dw_act = "relu6", residual = "e1" },
+    { name = "s2", op = "separable", cout = 24, k = 3, pad = { 0, 2, 2, 0 }, residual = true,
+      act = "relu" },
+  },
+}
