@@ -8,7 +8,7 @@ TARGET       ?= native
 CC           ?= cc
 BUILD        ?= build
 # Targets whose generated kernels `make test` builds and runs (stage f).
-TEST_TARGETS ?= scalar
+TEST_TARGETS ?= scalar avx2 avx512 neon
 # Extra compiler for a compile-only -Werror check in stage f ('' to skip).
 CLANG        ?= clang
 
@@ -42,7 +42,7 @@ PAR = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps gen test golden clean lint \
+.PHONY: help deps deps-test gen test golden clean lint \
         $(addprefix test-,$(STAGES)) test-shapes net-jobs $(NET_JOBS)
 
 help:
@@ -75,11 +75,14 @@ help:
 deps:
 	@$(SCRIPTS)/deps.sh
 
+deps-test:
+	@$(SCRIPTS)/deps.sh test
+
 gen: deps
 	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
 	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) $(SHAPES)
 
-test: deps
+test: deps-test
 	@$(SCRIPTS)/run-stages.sh "$(MAKE)" $(BUILD) $(STAGES)
 
 # $(call stage,NAME,COMMAND): run COMMAND; exit status 77 means "skipped".
@@ -126,13 +129,7 @@ golden: deps
 	@$(SCRIPTS)/golden.sh update
 
 # make bench, make bench-deps: tests/bench/bench.mk (never part of make test).
-ifneq ($(wildcard tests/bench/bench.mk),)
 include tests/bench/bench.mk
-else
-.PHONY: bench
-bench:
-	@echo "make bench: not implemented yet" >&2; exit 2
-endif
 
 lint:
 	shellcheck $(SCRIPTS)/*.sh .ci/run

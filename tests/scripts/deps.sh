@@ -5,6 +5,12 @@
 # (`pkg-config --exists check`) and a C compiler ($CC, default cc).  Optional
 # and only reported: lua5.1, clang, shellcheck.
 #
+# `deps.sh test` also tries, as root, the packages that widen `make test`:
+# clang (a second compiler), lua5.1 (a third interpreter for the determinism
+# test), gcc-aarch64-linux-gnu and qemu-user (the NEON suites, cross-compiled
+# and run under emulation).  Their absence only skips those parts, each with a
+# printed reason, so a failed install of them is not an error.
+#
 # When something is missing and we run as root, `apt-get update` runs once and
 # the Debian packages are installed non-interactively.  Otherwise the exact
 # apt-get command is printed and the exit status is 2.  When everything is
@@ -64,8 +70,35 @@ scan() {
     fi
 }
 
+mode=${1:-gen}
+
+# Optional packages for `make test`: installed best-effort when root.
+optional() {
+    [ "$mode" = test ] || return 0
+    opt=""
+    have clang || opt="$opt clang"
+    have lua5.1 || opt="$opt lua5.1"
+    have aarch64-linux-gnu-gcc || opt="$opt gcc-aarch64-linux-gnu"
+    have qemu-aarch64 || opt="$opt qemu-user"
+    [ -n "$opt" ] || return 0
+    if [ "$(id -u)" != 0 ] || ! have apt-get; then
+        echo "deps: optional for make test (their parts are skipped without them):$opt"
+        echo "deps: install with: sudo apt-get install -y$opt"
+        return 0
+    fi
+    echo "deps: installing optional packages for make test:$opt"
+    # shellcheck disable=SC2086  # a list of package names
+    if ! DEBIAN_FRONTEND=noninteractive apt-get install -y $opt </dev/null; then
+        apt-get update </dev/null || true
+        # shellcheck disable=SC2086
+        DEBIAN_FRONTEND=noninteractive apt-get install -y $opt </dev/null ||
+            echo "deps: could not install:$opt (their tests will be skipped)"
+    fi
+}
+
 scan
 if [ -z "$pkgs" ]; then
+    optional
     exit 0
 fi
 
@@ -106,4 +139,5 @@ if [ -n "$pkgs" ]; then
     printf '%s' "$why" >&2
     exit 2
 fi
+optional
 echo "deps: ok"

@@ -1,0 +1,132 @@
+/* sg.h - the sepgen runtime header: weights, layer descriptors, activations.
+ *
+ * Generated code includes only this header.  It is C99, has no state and
+ * declares nothing that needs linking except the generic kernels, which a
+ * product links only if it wants the oracle (runtime/sg_generic.c).
+ *
+ * Index arithmetic in generated code uses int: sepgen requires int to hold
+ * 32 bits (true of every ARM Cortex-M/A, x86 and RISC-V C compiler).  The
+ * generator rejects any tensor of 2^31 elements or more.
+ */
+#ifndef SG_H
+#define SG_H
+
+#include <stddef.h>
+#include <limits.h>
+
+#if INT_MAX < 2147483647
+#error "sepgen generated code requires a 32-bit int"
+#endif
+
+/* `restrict` in the generated prototypes, spelled so C++ compilers accept them. */
+#ifdef __cplusplus
+#define SG_RESTRICT __restrict
+#else
+#define SG_RESTRICT restrict
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SG_VERSION_MAJOR 0
+#define SG_VERSION_MINOR 1
+
+/* The six weight pointers of every layer (SPEC section 4, TFLite layouts).
+ * Unused ones are NULL; with bias = false every bias may be NULL. */
+typedef struct sg_weights {
+    const float *dw_w; /* [kh][kw][C*mult]          dwconv, separable, dwdeconv, bottleneck (down) */
+    const float *dw_b; /* [C*mult]                                                                  */
+    const float *pw_w; /* [Cout][S]  (dense: [Cout][Cin])  pwconv, separable, bottleneck            */
+    const float *pw_b; /* [Cout]                                                                    */
+    const float *up_w; /* [up_kh][up_kw][Cout]      bottleneck (up)                                 */
+    const float *up_b; /* [Cout]                                                                    */
+} sg_weights;
+
+typedef enum sg_op {
+    SG_OP_DWCONV = 1,
+    SG_OP_PWCONV = 2,
+    SG_OP_SEPARABLE = 3,
+    SG_OP_DWDECONV = 4,
+    SG_OP_BOTTLENECK = 5
+} sg_op;
+
+/* An activation: clamp to [lo, hi]; a bound applies only if its flag is set.
+ * none = {0}, relu = {SG_ACT_LO, 0, 0}, relu6 = {SG_ACT_LO | SG_ACT_HI, 0, 6}. */
+#define SG_ACT_LO 1
+#define SG_ACT_HI 2
+typedef struct sg_act {
+    int flags;
+    float lo, hi;
+} sg_act;
+
+#define SG_RESIDUAL_NONE 0
+#define SG_RESIDUAL_SELF 1  /* residual = true: x = the layer's own input  */
+#define SG_RESIDUAL_NAMED 2 /* residual = "name": x = that layer's input   */
+
+#define SG_MAX_TOPO_DIMS 8
+
+/* Uniform entry point used by N_layers[]: skip is ignored unless the layer's
+ * residual names another layer. */
+typedef void (*sg_run_fn)(const float *in, const float *skip, float *out,
+                          const float *packed, float *scratch);
+typedef void (*sg_pack_fn)(const sg_weights *w, float *packed);
+
+/* One layer, every shape field resolved (defaults applied, padding split). */
+typedef struct sg_layer {
+    const char *name;
+    sg_op op;
+    int in_h, in_w, in_c;    /* input tensor [in_h][in_w][in_c]                     */
+    int out_h, out_w, out_c; /* output tensor                                        */
+    /* depthwise part (dwconv, separable, dwdeconv, bottleneck's down conv).  For
+     * dwdeconv these describe the forward dwconv it is the adjoint of, which maps
+     * out_h x out_w to in_h x in_w. */
+    int kh, kw, sh, sw, dh, dw; /* kernel, stride, dilation                         */
+    int pt, pl, pb, pr;         /* padding top, left, bottom, right                 */
+    int mult;                   /* channel multiplier (1 when not applicable)       */
+    int mid_h, mid_w, mid_c;    /* separable: depthwise output; bottleneck: down
+                                   conv output size with mid_c = projection cout;
+                                   otherwise equal to the output                    */
+    /* projection (pwconv, separable, bottleneck) */
+    int pw_cin, pw_cout; /* channels entering and leaving the projection          */
+    int pw_s;            /* inputs per output channel: pw_cin when dense          */
+    int topo_dims;       /* 0 dense; groups are stored as their 2-d topology      */
+    int grid_in[SG_MAX_TOPO_DIMS], grid_out[SG_MAX_TOPO_DIMS], window[SG_MAX_TOPO_DIMS];
+    int groups;          /* groups as written (1 when not grouped)                */
+    /* bottleneck's up deconvolution (stride sh, sw; dilation 1) */
+    int up_kh, up_kw;
+    int up_pt, up_pl, up_pb, up_pr; /* padding of the forward conv mapping
+                                       in_h x in_w to mid_h x mid_w           */
+    int bias;            /* 0: every bias dropped                                */
+    sg_act dw_act, mid_act, act;
+    int residual;        /* SG_RESIDUAL_*                                        */
+    int skip_layer;      /* index in the net's layer table whose input is the
+                            skip (SG_RESIDUAL_NAMED), else -1                   */
+    long long macs;      /* multiply-accumulates of one run                      */
+    long long params;    /* weights + biases as the user supplies them           */
+    size_t packed_floats;
+    size_t scratch_floats;
+    sg_pack_fn pack;
+    sg_run_fn run;
+} sg_layer;
+
+/* Clamp helpers used by generated code and the generic kernels. */
+static inline float sg_max(float a, float b) { return a > b ? a : b; }
+static inline float sg_min(float a, float b) { return a < b ? a : b; }
+
+/* ---- the generic kernels (runtime/sg_generic.c): the oracle ----------- */
+
+/* Scratch floats sg_generic_run needs for L. */
+size_t sg_generic_scratch_floats(const sg_layer *L);
+
+/* Runs L straight from the specification.  For residual = true, skip is
+ * ignored (the input is the residual); for a named residual, skip is the
+ * named layer's input tensor.  scratch holds sg_generic_scratch_floats(L). */
+void sg_generic_run(const sg_layer *L, const sg_weights *w, const float *in,
+                    const float *skip, float *out, float *scratch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SG_H */
