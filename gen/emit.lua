@@ -293,6 +293,13 @@ local function layer_code(net, p, tdir)
     else
       code = render((st.tdir or tdir) .. "/" .. st.kind .. ".c.in", vars)
     end
+    if st.kind == "pw" and st.mode == "classes" then
+      local rows = {}
+      for _, c in ipairs(st.class_srcs) do rows[#rows + 1] = "    " .. ilist(c.src) .. "," end
+      code = "/* source channels of each class of outputs (a window of the topology), increasing */\n" ..
+             "static const int " .. vars.srcname .. "[" .. util.int(#st.class_srcs * st.S) .. "] = {\n" ..
+             table.concat(rows, "\n") .. "\n};\n\n" .. code
+    end
     if st.kind == "pw" and st.mode == "gather" then
       local rows = {}
       for o = 1, #st.srcs do

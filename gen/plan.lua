@@ -286,6 +286,27 @@ local function as_groups(srcs, cout, S)
   return { G = #blocks, cout_g = n, in_step = step }
 end
 
+-- Outputs in runs that share one source list, all runs of one length:
+-- then the topology runs as a dense GEMM per run.  Returns the runs or nil.
+local function as_classes(srcs, cout, S)
+  local runs = {}
+  local o = 1
+  while o <= cout do
+    local e = o
+    while e + 1 <= cout do
+      local same = true
+      for s = 1, S do if srcs[e + 1][s] ~= srcs[o][s] then same = false; break end end
+      if not same then break end
+      e = e + 1
+    end
+    runs[#runs + 1] = { o0 = o - 1, n = e - o + 1, src = srcs[o] }
+    o = e + 1
+  end
+  for _, r in ipairs(runs) do if r.n ~= runs[1].n then return nil end end
+  if runs[1].n < 2 then return nil end
+  return runs
+end
+
 -- force_nr: the panel width another variant of the same weights packed
 -- (fused bands share the layer's packed projection)
 local function pw_stage(tg, pw, P, bias, force_nr)
@@ -294,8 +315,14 @@ local function pw_stage(tg, pw, P, bias, force_nr)
   if pw.topo then
     local srcs = M.topology_sources(pw.topo, pw.cout)
     local gr = as_groups(srcs, pw.cout, pw.S)
+    local cl = not gr and tg.simd and as_classes(srcs, pw.cout, pw.S)
     if gr then
       mode, G, cout_g, in_step = "groups", gr.G, gr.cout_g, gr.in_step
+    elseif cl then
+      -- a small dense GEMM per window: each class of outputs shares one
+      -- source list (read through a table), its weights packed as a panel
+      mode, G, cout_g = "classes", #cl, cl[1].n
+      st.class_srcs, st.all_srcs = cl, srcs
     else
       mode = "gather"
       st.srcs = srcs
@@ -354,6 +381,14 @@ local function pw_stage(tg, pw, P, bias, force_nr)
                "loads: portable scalar code"
     end
   end
+  if st.mode == "classes" and not simd then
+    -- the scalar code reads sources per output channel
+    st.mode, st.G, st.cout_g, st.srcs = "gather", 1, pw.cout, st.all_srcs
+    mode, G, cout_g = st.mode, 1, pw.cout
+    st.npanels = floor(pw.cout / nr)
+    st.ntail = pw.cout - st.npanels * nr
+    nr_pad, nt_pad = nr, st.ntail
+  end
   st.simd, st.isa = simd, simd and tg or nil
   st.tdir = simd and tg.template_dir or "scalar"
   st.nr_pad, st.ntail_pad, st.tail_vec = nr_pad, nt_pad, ntvec
@@ -383,7 +418,9 @@ local function pw_stage(tg, pw, P, bias, force_nr)
       util.ceil_div(4 * st.panel_stride, 1024))
   local what = ({ dense = "dense", groups = "grouped (" .. G .. " groups of " .. cout_g ..
                   " outputs, each reading " .. pw.S .. " contiguous inputs)",
-                  gather = "topology with gathered sources (index table)" })[mode]
+                  gather = "topology with gathered sources (index table)",
+                  classes = "topology as " .. G .. " dense GEMMs of " .. cout_g .. " outputs, each over " ..
+                    "its window's " .. pw.S .. " sources (index table)" })[mode]
   st.tile_reason = string.format("%s projection, %d pixels x %d outputs x %d inputs: %dx%d " ..
     "register tile (%s); %d pixel tiles%s, %d channel panel%s%s; %s", what, P, pw.cout, pw.S, mr, nr,
     reason, floor(P / mr), st.ptail > 0 and (" + " .. st.ptail .. "-pixel tail") or "",

@@ -50,6 +50,26 @@ function M.text(p, file, note)
   end
   out[#out + 1] = "std conv: a standard convolution with the same kernel, input and output " ..
                   "channels; reduction = std conv MACs / MACs.\n"
+  -- plan decisions a user should see: fusion, and stages without SIMD code
+  local notes = {}
+  for i, lp in ipairs(p.layers) do
+    local L = lp.L
+    if lp.fusion_reason then
+      notes[#notes + 1] = string.format("  %d %s: %s", i, L.name, lp.fusion_reason)
+    end
+    for si, st in ipairs(lp.stages) do
+      if p.target ~= "scalar" and st.tdir == "scalar" then
+        notes[#notes + 1] = string.format("  %d %s: stage %d (%s) has no %s specialization: portable " ..
+          "scalar code", i, L.name, si, st.kind == "pw" and "projection" or "depthwise", p.target)
+      end
+      if st.staged then
+        notes[#notes + 1] = string.format("  %d %s: stage %d: %s", i, L.name, si, st.border_reason)
+      end
+    end
+  end
+  if #notes > 0 then
+    out[#out + 1] = "plan decisions:\n" .. table.concat(notes, "\n") .. "\n"
+  end
   return table.concat(out)
 end
 
