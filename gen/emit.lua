@@ -49,8 +49,8 @@ local function act_name(act)
   if not act then return "none" end
   if act.lo == 0 and act.hi == 6 then return "relu6" end
   if act.lo == 0 and not act.hi then return "relu" end
-  return "clamp [" .. (act.lo and string.format("%g", act.lo) or "-inf") .. ", " ..
-         (act.hi and string.format("%g", act.hi) or "+inf") .. "]"
+  return "clamp [" .. (act.lo and string.format("%.9g", act.lo) or "-inf") .. ", " ..
+         (act.hi and string.format("%.9g", act.hi) or "+inf") .. "]"
 end
 M.act_name = act_name
 
@@ -160,8 +160,8 @@ local function comment_lines(p)
   if L.residual == "self" then acts[#acts + 1] = "residual: the layer's input" end
   if L.residual == "named" then acts[#acts + 1] = "residual: the input of \"" .. L.skip_name .. "\" (argument skip)" end
   add(table.concat(acts, ", "))
-  add(string.format("MACs %s (standard convolution: %s, %.1fx fewer), parameters %s", util.int(p.macs),
-    util.int(p.std_macs), p.std_macs / p.macs, util.int(p.params)))
+  add(string.format("MACs %s (standard convolution: %s, %sx fewer), parameters %s", util.int(p.macs),
+    util.int(p.std_macs), util.fixed(p.std_macs / p.macs, 1), util.int(p.params)))
   add(string.format("packed weights %s floats, scratch %s floats", util.int(p.packed_floats),
     util.int(p.scratch_floats)))
   for i, st in ipairs(p.stages) do

@@ -350,9 +350,9 @@ local function pw_stage(tg, pw, P, bias, force_nr)
     end
     mr, nr = best[1], best[2] * VW
     reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one that " ..
-      "wastes least on this layer's tails (%.0f%% of the tile work is useful); %s", mr, best[2],
+      "wastes least on this layer's tails (%s%% of the tile work is useful); %s", mr, best[2],
       best[2] == 1 and "" or "s", table.concat(util.map(tg.pw_tiles, function(c)
-        return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), 100 * bestu, tg.pw_reason)
+        return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(100 * bestu, 0), tg.pw_reason)
   else
     if tg.simd then
       reason = "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..

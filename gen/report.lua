@@ -24,10 +24,10 @@ function M.text(p, file, note)
     local L = lp.L
     row(util.int(i), L.name, L.op, kernel(L), shape(L.H, L.W, L.C), shape(L.OH, L.OW, L.OC),
         util.human(lp.macs), util.human(lp.params), util.human(lp.std_macs),
-        string.format("%.1fx", lp.std_macs / lp.macs))
+        util.fixed(lp.std_macs / lp.macs, 1) .. "x")
   end
   row("", "total", "", "", "", "", util.human(p.macs), util.human(p.params), util.human(p.std_macs),
-      string.format("%.1fx", p.std_macs / p.macs))
+      util.fixed(p.std_macs / p.macs, 1) .. "x")
   local widths = {}
   for _, r in ipairs(rows) do
     for j, c in ipairs(r) do widths[j] = math.max(widths[j] or 0, #c) end

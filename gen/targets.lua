@@ -106,10 +106,12 @@ M.neon = {
         if i <= 2 then lo[#lo + 1] = byte else hi[#hi + 1] = byte end
       end
     end
+    -- two 32-bit halves: a 64-bit value does not fit a Lua 5.1 number exactly
     local function u64(bytes)
-      local v = 0
-      for i = #bytes, 1, -1 do v = v * 256 + bytes[i] end
-      return string.format("0x%016XULL", v)
+      local lo, hi = 0, 0
+      for i = 4, 1, -1 do lo = lo * 256 + bytes[i] end
+      for i = 8, 5, -1 do hi = hi * 256 + bytes[i] end
+      return string.format("0x%08X%08XULL", hi, lo)
     end
     return "vreinterpretq_f32_u8(vqtbl1q_u8(vreinterpretq_u8_f32(" .. v .. "), vcombine_u8(vcreate_u8(" ..
            u64(lo) .. "), vcreate_u8(" .. u64(hi) .. "))))"

@@ -36,11 +36,23 @@ function M.flt(v)
   return string.format("%.9e", v) .. "f"
 end
 
+-- v >= 0 with n decimals, rounding halves up.  string.format("%.1f") is
+-- not used for text we emit: C's printf rounds exact halves to even and
+-- LuaJIT's formatter does not, so 62.5 would print differently.
+function M.fixed(v, n)
+  local scale = 10 ^ n
+  local x = floor(v * scale + 0.5)
+  if n == 0 then return M.int(x) end
+  local ip = floor(x / scale)
+  local fp = M.int(x - ip * scale)
+  return M.int(ip) .. "." .. string.rep("0", n - #fp) .. fp
+end
+
 -- Human-readable counts for reports: 1234567 -> "1.23M".
 function M.human(v)
-  if v >= 1e9 then return string.format("%.2fG", v / 1e9) end
-  if v >= 1e6 then return string.format("%.2fM", v / 1e6) end
-  if v >= 1e4 then return string.format("%.1fk", v / 1e3) end
+  if v >= 1e9 then return M.fixed(v / 1e9, 2) .. "G" end
+  if v >= 1e6 then return M.fixed(v / 1e6, 2) .. "M" end
+  if v >= 1e4 then return M.fixed(v / 1e3, 1) .. "k" end
   return M.int(v)
 end
 
