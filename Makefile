@@ -134,9 +134,12 @@ include tests/bench/bench.mk
 lint:
 	shellcheck $(SCRIPTS)/*.sh .ci/run
 
+# clean refuses to empty the repository, its ancestors (and /) or $HOME.
 clean:
-	@case "$(abspath $(BUILD))" in /|$(CURDIR)|$(HOME)) echo "clean: refusing BUILD=$(BUILD)" >&2; exit 2;; esac
-	@case "$(abspath $(OUT))" in /|$(CURDIR)|$(HOME)) echo "clean: refusing OUT=$(OUT)" >&2; exit 2;; esac
+	@for d in "$(abspath $(BUILD))" "$(abspath $(OUT))"; do \
+	  case "$(CURDIR)/" in "$${d%/}/"*) echo "clean: refusing to empty $$d" >&2; exit 2;; esac; \
+	  if [ "$$d" = "$$HOME" ]; then echo "clean: refusing to empty $$d" >&2; exit 2; fi; \
+	done
 	rm -rf $(BUILD)
 	@if [ -d $(OUT) ]; then \
 	  echo "find $(OUT) -mindepth 1 -maxdepth 1 ! -name .keep -exec rm -rf {} +"; \
