@@ -127,6 +127,14 @@ if [ -n "$cross" ]; then
     # shellcheck disable=SC2086  # flag lists
     $cross $WARN -O2 -Werror $cflags -I "$root/tests/shim" -I "$out" $srcs -o "$dir/check_neon" -lm \
         >"$dir/cross.log" 2>&1 || fail "$cross -O2 -Werror build failed" "$dir/cross.log"
+    case $net in
+        examples/* | */examples/*)
+            if [ -z "${NEON_RUN_EXAMPLES:-}" ]; then
+                result PASS "$cross -O2 -Werror build; run skipped: the example nets take minutes under qemu-aarch64 (the tests/nets suites run the same templates; NEON_RUN_EXAMPLES=1 runs them)"
+                exit 0
+            fi
+            ;;
+    esac
     (cd -- "$dir" && timeout "$NET_RUN_TIMEOUT" qemu-aarch64 -L /usr/aarch64-linux-gnu ./check_neon) \
         >"$dir/run_neon.log" 2>&1
     rc=$?
@@ -185,6 +193,27 @@ if [ -n "$CLANG" ] && sg_have "$CLANG"; then
     note "$CLANG -Werror -fsyntax-only: clean"
 else
     note "clang not installed: clang compile skipped"
+fi
+
+# 4'. Which builds run under the sanitizers.  The sanitizer build is the
+# slowest step (the large generated files at -O0, then a slow run), so to keep
+# `make test` within its time budget it runs for the test nets (tests/nets:
+# every tile, border and template path) on scalar and on the widest SIMD
+# target this machine runs; the example nets and the other SIMD targets run
+# the -O2 build above.  SANITIZE_ALL=1 runs it everywhere.
+if [ -z "${SANITIZE_ALL:-}" ]; then
+    widest=scalar
+    if cpu_has avx512f; then widest=avx512; elif cpu_has avx2 fma; then widest=avx2; fi
+    case $net in
+        examples/* | */examples/*)
+            result PASS "$CC -O2: $summary; sanitizer build skipped for example nets (tests/nets run under ASan+UBSan; SANITIZE_ALL=1 runs it)"
+            exit 0
+            ;;
+    esac
+    if [ "$target" != scalar ] && [ "$target" != "$widest" ]; then
+        result PASS "$CC -O2: $summary; sanitizer build skipped: $widest runs the same SIMD templates under ASan+UBSan (SANITIZE_ALL=1 runs it)"
+        exit 0
+    fi
 fi
 
 # 4. Sanitizers on the generated kernels and the generated test, linked with
