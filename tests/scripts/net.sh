@@ -6,7 +6,7 @@
 #      cflags named in the ` * cflags:` line of the generated <net>.c, run it,
 #   3. when $CLANG exists, check the same files with it (-Werror,
 #      -fsyntax-only: clang's warnings all come from its front end),
-#   4. build the kernels and the test with -O0 -g -fsanitize=address,undefined
+#   4. build the kernels and the test with -O0 -g1 -fsanitize=address,undefined
 #      (-O0: the generated files are large and -O1 instrumentation triples
 #      the build time), link them with step 2's -O2 oracle object, run it.
 #
@@ -223,7 +223,8 @@ fi
 # are large and instrumenting them at -O1 triples the build time.  No -Werror
 # here: instrumentation makes gcc's flow warnings noisy; step 2 already holds
 # the code to -Werror.
-san="-O0 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
+# -g1: line tables (all the reports need) at three quarters of -g's build time.
+san="-O0 -g1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all"
 : >"$dir/san_cc.log"
 for s in "$out/$n.c" "$out/check/${n}_check.c"; do
     # shellcheck disable=SC2086
