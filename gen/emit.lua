@@ -282,11 +282,6 @@ local function layer_code(net, p, tdir)
     local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment, lin = lin, plus = plus,
                    flt = util.flt,
                    src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_S" .. i }
-    if st.kind == "spatial" then
-      st.top = st.staged and st.staged.top or 0
-      st.left = st.staged and st.staged.left or 0
-      st.in_w = st.staged and st.staged.PW or st.W
-    end
     local code
     if p.fused then
       code = fused_code(L, p, i, st, vars, tdir)

@@ -201,6 +201,10 @@ local function spatial_stage(tg, kind, g)
     st.staged_floats = 0
   end
   st.rows, st.cols = rows, cols
+  -- where tap offsets are measured: the input, or its staged padded copy
+  st.top = st.staged and st.staged.top or 0
+  st.left = st.staged and st.staged.left or 0
+  st.in_w = st.staged and st.staged.PW or g.W
   -- regions: every (row class, column class) pair with a non-empty range
   st.regions = {}
   for _, rc in ipairs(rows) do

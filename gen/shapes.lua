@@ -403,6 +403,12 @@ local function projection(ctx, L, cin)
   return p
 end
 
+-- The `pad` field per axis: "same", "valid" or {before, after}.
+local function pad_axes(pad)
+  if pad == "same" or pad == "valid" then return pad, pad end
+  return { pad[1], pad[3] }, { pad[2], pad[4] }
+end
+
 -- Resolves the geometry of a validated layer given its input shape.
 local function resolve(ctx, L, inp)
   L.H, L.W, L.C = inp.h, inp.w, inp.c
@@ -415,21 +421,19 @@ local function resolve(ctx, L, inp)
     L.OH, L.OW, L.OC = L.H, L.W, L.pw.cout
     L.MH, L.MW, L.MC = L.OH, L.OW, L.OC
   elseif op == "dwconv" or op == "separable" or op == "bottleneck" then
-    local pad = L.pad
-    local ph = pad == "same" and "same" or pad == "valid" and "valid" or { pad[1], pad[3] }
-    local pw = pad == "same" and "same" or pad == "valid" and "valid" or { pad[2], pad[4] }
+    local ph, pw = pad_axes(L.pad)
     local oh, pt, pb = geom.conv_axis(L.H, L.kh, L.sh, L.dh, ph)
     local ow, pl, pr = geom.conv_axis(L.W, L.kw, L.sw, L.dw, pw)
     L.pt, L.pl, L.pb, L.pr = pt, pl, pb, pr
     if oh < 1 then
       return ctx:err("output height", L.kh .. "x" .. L.kw .. " kernel" ..
         (L.dh > 1 and (" with dilation " .. L.dh) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
-        " input with " .. (pad == "valid" and "valid" or "this") .. " padding")
+        " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
     end
     if ow < 1 then
       return ctx:err("output width", L.kh .. "x" .. L.kw .. " kernel" ..
         (L.dw > 1 and (" with dilation " .. L.dw) or "") .. " does not fit a " .. L.H .. "x" .. L.W ..
-        " input with " .. (pad == "valid" and "valid" or "this") .. " padding")
+        " input with " .. (L.pad == "valid" and "valid" or "this") .. " padding")
     end
     L.MH, L.MW, L.MC = oh, ow, L.C * L.mult
     if op == "dwconv" then
@@ -450,9 +454,7 @@ local function resolve(ctx, L, inp)
       end
     end
   elseif op == "dwdeconv" then
-    local pad = L.pad
-    local ph = pad == "same" and "same" or pad == "valid" and "valid" or { pad[1], pad[3] }
-    local pw = pad == "same" and "same" or pad == "valid" and "valid" or { pad[2], pad[4] }
+    local ph, pw = pad_axes(L.pad)
     local req = L.out_req or {}
     local oh, pt, pb, okh = geom.deconv_axis(L.H, L.kh, L.sh, L.dh, ph, req.h)
     local ow, pl, pr, okw = geom.deconv_axis(L.W, L.kw, L.sw, L.dw, pw, req.w)

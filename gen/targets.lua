@@ -5,7 +5,6 @@ local M = {}
 M.scalar = {
   name = "scalar",
   cflags = "",
-  vec = 1,
   -- depthwise: accumulators per channel tile
   dw_acc = 8,
   dw_reason = "8 accumulators: with the current weight and input they fit the 16-32 FP " ..
