@@ -5,6 +5,8 @@ LUA          ?= lua5.4
 SHAPES       ?= examples/mobilenet_v1.lua
 OUT          ?= out
 TARGET       ?= native
+# Fusion of separable layers: auto (the plan's rules), always, never.
+FUSE         ?= auto
 CC           ?= cc
 BUILD        ?= build
 # Targets whose generated kernels `make test` builds and runs (stage f).
@@ -47,7 +49,7 @@ job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 
 help:
 	@echo 'sepgen make targets (default: help)'
-	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)]'
+	@echo '  make gen    [SHAPES=$(SHAPES)] [OUT=$(OUT)] [TARGET=$(TARGET)] [FUSE=$(FUSE)]'
 	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT'
 	@echo '  make test   [SHAPES=...] [TEST_TARGETS="$(TEST_TARGETS)"]'
 	@echo '                 all test stages, in order, stopping at the first failure:'
@@ -68,6 +70,7 @@ help:
 	@echo '  make clean     remove $(BUILD)/ and the contents of $(OUT)/ (keeps .keep)'
 	@echo 'Variables: LUA=$(LUA) CC=$(CC) CLANG=$(CLANG) BUILD=$(BUILD)'
 	@echo '  TARGET: scalar | avx2 | avx512 | neon | native'
+	@echo '  FUSE: auto | always | never (fusion of separable layers; auto: the plan decides)'
 	@echo '  TEST_TARGETS: targets for stage f; avx2/avx512 are skipped when the CPU'
 	@echo '  lacks them, neon when aarch64-linux-gnu-gcc or qemu-aarch64 is missing.'
 	@echo '  `make -j2 test` runs the stage f jobs in parallel (the default is -j$(NPROC)).'
@@ -80,7 +83,7 @@ deps-test:
 
 gen: deps
 	@test -f $(GEN) || { echo "make gen: $(GEN) does not exist yet" >&2; exit 1; }
-	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) $(SHAPES)
+	$(LUA) $(GEN) --out $(OUT) --target $(TARGET) --fuse $(FUSE) $(SHAPES)
 
 test: deps-test
 	@$(SCRIPTS)/run-stages.sh "$(MAKE)" $(BUILD) $(STAGES)

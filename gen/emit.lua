@@ -171,6 +171,7 @@ local function comment_lines(p)
         "depthwise", st.kh, st.kw, st.OH, st.OW, st.OC))
       add("  tile: " .. st.tile_reason)
       add("  borders: " .. st.border_reason)
+      add("  order: " .. st.order_reason)
       if i == 1 and p.fusion_reason then add("  " .. p.fusion_reason) end
     else
       add(string.format("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))

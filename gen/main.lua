@@ -1,7 +1,7 @@
 -- main.lua - the command line of sepgen; the only module that touches
 -- package.path, files and exit codes.
 --
---   lua gen/main.lua [--out DIR] [--target TARGET] [--quiet] SHAPES.lua
+--   lua gen/main.lua [--out DIR] [--target TARGET] [--fuse auto|always|never] [--quiet] SHAPES.lua
 --
 -- Exit status: 0 success, 2 bad shapes file or usage, 1 internal error.
 local script = arg and arg[0] or "gen/main.lua"
@@ -18,7 +18,7 @@ local targets = require("targets")
 
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
-    "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] [--quiet] SHAPES.lua\n")
+    "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] [--fuse auto|always|never] [--quiet] SHAPES.lua\n")
   os.exit(2)
 end
 
@@ -62,7 +62,7 @@ local function cpu_features()
 end
 
 local function main(argv)
-  local out, target, quiet, file = "out", "native", false, nil
+  local out, target, fuse, quiet, file = "out", "native", "auto", false, nil
   local i = 1
   while i <= #argv do
     local a = argv[i]
@@ -70,6 +70,8 @@ local function main(argv)
     elseif a:match("^%-%-out=") then out = a:sub(7)
     elseif a == "--target" then target = argv[i + 1]; i = i + 1
     elseif a:match("^%-%-target=") then target = a:sub(10)
+    elseif a == "--fuse" then fuse = argv[i + 1]; i = i + 1
+    elseif a:match("^%-%-fuse=") then fuse = a:sub(8)
     elseif a == "--quiet" then quiet = true
     elseif a:sub(1, 1) == "-" then usage("unknown option " .. a)
     elseif file then usage("more than one shapes file")
@@ -81,6 +83,9 @@ local function main(argv)
   local known = false
   for _, t in ipairs(targets.list) do if t == target then known = true end end
   if not known then usage("unknown target " .. tostring(target) .. " (scalar, avx2, avx512, neon, native)") end
+  if fuse ~= "auto" and fuse ~= "always" and fuse ~= "never" then
+    usage("unknown --fuse " .. tostring(fuse) .. " (auto, always, never)")
+  end
 
   local text = read_file(file)
   if not text then
@@ -97,7 +102,7 @@ local function main(argv)
     io.stderr:write(file .. ": target " .. target .. ": " .. note .. "\n")
     os.exit(2)
   end
-  local p = plan.net(net, resolved)
+  local p = plan.net(net, resolved, fuse)
   p.target_note = note
   emit.template_dir = root .. "/templates"
   local files = emit.net(p, file, root .. "/runtime")

@@ -216,6 +216,34 @@ local function spatial_stage(tg, kind, g)
   st.tiles, st.tile_reason, st.ur, simd = tile_channels(tg, g.C, g.mult)
   st.tdir = simd and tg.template_dir or "scalar"
   st.isa = simd and tg or nil
+  -- channel blocks: when kh input rows of every channel exceed the L1 share
+  -- but the whole input sits in L2, the image is passed once per block of
+  -- channel tiles whose kh input rows fit L1, so each input line comes from
+  -- L2 once and the kh output rows that read it find it in L1.  Inputs
+  -- beyond L2 stream from memory in one pass (several passes would each
+  -- touch a fraction of every pixel's lines).
+  local t1 = st.tiles[1]
+  local rows_bytes = g.kh * st.in_w * g.C * 4
+  local in_bytes = 4 * (st.staged and st.staged_floats or g.H * g.W * g.C)
+  local all_vec = t1.vec and (not st.tiles[2] or st.tiles[2].vec)
+  if simd and all_vec and t1.count > 1 and rows_bytes > tg.dw_l1 and in_bytes <= tg.dw_l2 then
+    local cb = max(1, floor(tg.dw_l1 / (g.kh * st.in_w * t1.ct * 4)))
+    while t1.count % cb ~= 0 do cb = cb - 1 end
+    st.cb = cb
+    st.order_reason = string.format("%d passes over the %d KiB input (it fits the %d KiB of L2 " ..
+      "planned for it), %d channels each: %d input rows x %d channels = %d KiB exceed the %d KiB of " ..
+      "L1 planned for them, %d channels' rows fit", util.idiv(t1.count, cb), util.ceil_div(in_bytes, 1024),
+      util.idiv(tg.dw_l2, 1024), cb * t1.ct, g.kh, g.C, util.ceil_div(rows_bytes, 1024),
+      util.idiv(tg.dw_l1, 1024), cb * t1.ct)
+  elseif simd then
+    st.order_reason = string.format("one pass: each group of pixels runs through every channel " ..
+      "tile (%d input rows x %d channels = %d KiB%s)", g.kh, g.C, util.ceil_div(rows_bytes, 1024),
+      rows_bytes <= tg.dw_l1 and string.format(", within the %d KiB of L1 planned for them",
+        util.idiv(tg.dw_l1, 1024)) or string.format("; the %d KiB input exceeds the %d KiB of L2 " ..
+        "planned for it", util.ceil_div(in_bytes, 1024), util.idiv(tg.dw_l2, 1024)))
+  else
+    st.order_reason = "one pass, pixels outer (scalar code)"
+  end
   -- packed weights: per tile [bias npad][kh*kw taps][npad] (npad: nacc
   -- rounded up to whole vectors, zero-filled)
   local taps = g.kh * g.kw
@@ -470,16 +498,30 @@ end
 -- stage's row classes; inside a class of many rows, a loop over bands of B
 -- rows (a constant trip count of B rows each) plus one remainder band.
 -- Returns the fusion plan or nil, and the reason.
-function M.fusion(tg, L, d, q)
+-- fuse: "auto" (the rules below), "always" (whenever the layer can be
+-- fused: tests, RAM-bound builds) or "never".
+function M.fusion(tg, L, d, q, fuse)
   local mid_bytes = 4 * L.MH * L.MW * L.MC
   local row_bytes = 4 * L.MW * L.MC
-  local limit = tg.simd and 256 * 1024 or 32 * 1024
+  -- SIMD targets fuse to keep an intermediate larger than L2 out of memory;
+  -- measured on an AVX-512 machine with 1 MiB of L2 (tests/bench): fusing
+  -- won 6% on a 1568 KiB intermediate with the projection's weights in L1,
+  -- lost 3-4% where each band re-streams weights from L2 (64-256 KiB) or
+  -- the intermediate fits L2 (441 KiB).  Scalar code fuses to save RAM.
+  local limit = tg.simd and tg.fuse_min or 32 * 1024
   if d.staged then
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
   end
-  if mid_bytes <= limit then
+  if fuse == "never" then return nil, "not fused: --fuse never" end
+  if fuse == "always" then
+    -- no size rules: fall through to the band choice
+  elseif mid_bytes <= limit then
     return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
-      util.ceil_div(mid_bytes, 1024), tg.simd and "L2" or "scratch (at most 32 KiB)")
+      util.ceil_div(mid_bytes, 1024), tg.simd and string.format("L2 (%d KiB planned)",
+        util.idiv(limit, 1024)) or "scratch (at most 32 KiB)")
+  elseif not q.pixel_outer then
+    return nil, string.format("not fused: the projection's %d KiB of weights do not stay in L1, so " ..
+      "every band would stream them again from L2", util.ceil_div(4 * q.wfloats, 1024))
   end
   -- band: when the projection's weights sit in L1, about 32 KiB of depthwise
   -- output (L1 too) and at least 4 register tiles of pixels; otherwise about
@@ -494,7 +536,7 @@ function M.fusion(tg, L, d, q)
   -- in L2 or cost less traffic than writing and re-reading the intermediate
   local wbytes = 4 * q.wfloats
   local nbands = util.ceil_div(L.MH, B)
-  if wbytes > 512 * 1024 and (nbands - 1) * wbytes >= 2 * mid_bytes then
+  if fuse ~= "always" and wbytes > 512 * 1024 and (nbands - 1) * wbytes >= 2 * mid_bytes then
     return nil, string.format("not fused: %d bands would re-read the %d KiB of projection weights " ..
       "(%d KiB of traffic) to save writing and re-reading a %d KiB intermediate", nbands,
       util.ceil_div(wbytes, 1024), util.ceil_div((nbands - 1) * wbytes, 1024), util.ceil_div(mid_bytes, 1024))
@@ -532,7 +574,7 @@ function M.fusion(tg, L, d, q)
 end
 
 -- Plans one validated layer for target `tname`.
-function M.layer(L, tname)
+function M.layer(L, tname, fuse)
   local tg = targets[tname] or targets.scalar
   local p = { L = L, target = tg.name, stages = {} }
   p.macs, p.params, p.std_macs = cost(L)
@@ -564,7 +606,7 @@ function M.layer(L, tname)
     d.act = L.dw_act
     local q = add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
     scratch = mid
-    p.fused, p.fusion_reason = M.fusion(tg, L, d, q)
+    p.fused, p.fusion_reason = M.fusion(tg, L, d, q, fuse or "auto")
     if p.fused then scratch = p.fused.band_floats end
   else -- bottleneck
     local a = L.MH * L.MW * L.C
@@ -607,11 +649,11 @@ function M.layer(L, tname)
 end
 
 -- Plans a whole validated net.
-function M.net(net, tname)
-  local r = { net = net, target = tname, layers = {} }
+function M.net(net, tname, fuse)
+  local r = { net = net, target = tname, fuse = fuse or "auto", layers = {} }
   local tm, tp, ts = 0, 0, 0
   for i, L in ipairs(net.layers) do
-    local p = M.layer(L, tname)
+    local p = M.layer(L, tname, fuse)
     r.layers[i] = p
     tm, tp, ts = tm + p.macs, tp + p.params, ts + p.std_macs
   end

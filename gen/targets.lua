@@ -47,7 +47,8 @@ M.avx512 = {
     return "_mm512_permutexvar_ps(_mm512_setr_epi32(" .. table.concat(idx, ", ") .. "), " .. v .. ")"
   end,
   -- depthwise: output pixels per register tile along the row; projection tile
-  dw_ur = 8, dw_acc = 24,
+  dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  fuse_min = 1024 * 1024,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
   dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
               "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
@@ -72,7 +73,8 @@ M.avx2 = {
   perm = function(v, idx)
     return "_mm256_permutevar8x32_ps(" .. v .. ", _mm256_setr_epi32(" .. table.concat(idx, ", ") .. "))"
   end,
-  dw_ur = 4, dw_acc = 8,
+  dw_ur = 4, dw_acc = 8, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  fuse_min = 512 * 1024,
   pw_tiles = { { 6, 2 }, { 4, 3 }, { 3, 4 }, { 5, 2 }, { 4, 2 }, { 8, 1 } },
   dw_reason = "one 8-float ymm per 8 channels; 4 output pixels along the row share each " ..
               "weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
@@ -115,7 +117,8 @@ M.neon = {
     return "vreinterpretq_f32_u8(vqtbl1q_u8(vreinterpretq_u8_f32(" .. v .. "), vcombine_u8(vcreate_u8(" ..
            u64(lo) .. "), vcreate_u8(" .. u64(hi) .. "))))"
   end,
-  dw_ur = 8, dw_acc = 24,
+  dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  fuse_min = 512 * 1024,
   pw_tiles = { { 6, 2 }, { 8, 2 }, { 4, 4 }, { 6, 3 }, { 5, 2 }, { 12, 1 } },
   dw_reason = "one 4-float q register per 4 channels; 8 output pixels along the row share " ..
               "each weight register (32 q registers)",

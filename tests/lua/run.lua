@@ -25,6 +25,7 @@ local FILES = {
   "test_axes",      -- plan.axis_classes vs SPEC 3.1 / 3.5 brute force
   "test_deconv",    -- geom.deconv_axis: dwdeconv (adjoint) sizes, SPEC 3.5
   "test_geom",      -- geom.same / conv_out / conv_axis: SPEC 3.1 padding
+  "test_plan",      -- plan: depthwise passes, fusion decisions
   "test_sandbox",   -- sandbox.run: SPEC section 2 sandbox
   "test_shapes",    -- shapes.load: validation, defaults, chaining, messages
   "test_topology",  -- plan.topology_sources vs SPEC 3.3 brute force

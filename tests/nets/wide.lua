@@ -14,6 +14,8 @@ return {
     { name = "pwtopo", op = "pwconv",     input = { h = 14, w = 15, c = 256 }, cout = 256, residual = true,
       topology = { grid_in = { 16, 16 }, grid_out = { 16, 16 }, window = { 3, 16 } } },
     { name = "dw",     op = "dwconv",     input = { h = 29, w = 31, c = 96 },  act = "relu6" },
+    -- input in L2, kh rows beyond L1: passes over blocks of channel tiles, then the tail tile
+    { name = "dwpass", op = "dwconv",     input = { h = 13, w = 15, c = 531 }, act = "relu6" },
     { name = "dwk5s2", op = "dwconv",     input = { h = 28, w = 28, c = 128 }, k = 5, stride = 2 },
     { name = "dwm4",   op = "dwconv",     input = { h = 17, w = 17, c = 33 },  mult = 4 },               -- 132 channels
     { name = "bot",    op = "bottleneck", input = { h = 28, w = 28, c = 96 },  stride = 2, cout = 96, residual = true, act = "relu" },

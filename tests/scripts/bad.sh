@@ -178,5 +178,34 @@ for f in "$@"; do
     fi
 done
 
+# Bad command lines: exit 2, a message naming the problem, OUT untouched.
+good=$root/tests/golden/net.lua
+usage_case() { # usage_case EXPECT ARGS...
+    expect=$1
+    shift
+    out=$work/usage/out
+    rm -rf -- "$work/usage"
+    mkdir -p -- "$work/usage"
+    cp -a -- "$work/ref/out" "$out"
+    "$LUA" "$GEN" "$@" >"$work/usage/stdout" 2>"$work/usage/stderr"
+    rc=$?
+    problems=""
+    [ "$rc" -eq 2 ] || problems="exit status $rc, expected 2; "
+    grep -qF -- "$expect" "$work/usage/stderr" || problems="${problems}stderr lacks \"$expect\"; "
+    [ "$before" = "$(sg_tree_listing "$out")" ] || problems="${problems}OUT changed; "
+    if [ -z "$problems" ]; then
+        echo "PASS usage: $*"
+        passed=$((passed + 1))
+    else
+        echo "FAIL usage: $*: ${problems%; }"
+        failed=$((failed + 1))
+    fi
+}
+usage_case "unknown --fuse sometimes" --out "$work/usage/out" --fuse sometimes "$good"
+usage_case "unknown target avx1024" --out "$work/usage/out" --target avx1024 "$good"
+usage_case "unknown option --fast" --out "$work/usage/out" --fast "$good"
+usage_case "no shapes file given" --out "$work/usage/out" --fuse never
+usage_case "more than one shapes file" --out "$work/usage/out" "$good" "$good"
+
 echo "bad: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -97,10 +97,13 @@ case $target in
     *) fail "unknown target '$target' (scalar, avx2, avx512, neon, native)" ;;
 esac
 
-# 1. Generate.
+# 1. Generate (a net file may ask for generator options on a line
+# `-- sepgen-args: ...`, e.g. `--fuse always` to test fused code on every target).
 out=$dir/out
 rm -rf -- "$out"
-if ! "$LUA" "$GEN" --out "$out" --target "$target" "$net" >"$dir/gen.log" 2>&1; then
+extra=$(sed -n 's/^-- sepgen-args: *//p' "$net" | head -n 1)
+# shellcheck disable=SC2086 # extra holds separate options
+if ! "$LUA" "$GEN" --out "$out" --target "$target" $extra "$net" >"$dir/gen.log" 2>&1; then
     fail "generator failed" "$dir/gen.log"
 fi
 set -- "$out"/*.c

@@ -20,6 +20,7 @@
  *       tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 157
  *       lines of C)
+ *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][8], dw_b [8]
@@ -409,6 +410,7 @@ static void Run_p2(const float *in, const float *skip, float *out, const float *
  *       generated 4-channel tail
  *   borders: 3 row classes x 3 column classes, padding resolved at generation time (about 314
  *       lines of C)
+ *   order: one pass, pixels outer (scalar code)
  *   not fused: the 2 KiB intermediate stays in scratch (at most 32 KiB) between the two stages
  *
  * stage 2: projection 30 pixels, 12 -> 12 channels
@@ -938,6 +940,7 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       generated 4-channel tail
  *   borders: 2 row classes x 3 column classes, padding resolved at generation time (about 214
  *       lines of C)
+ *   order: one pass, pixels outer (scalar code)
  *
  * stage 2: projection 9 pixels, 12 -> 12 channels
  *   tile: dense projection, 9 pixels x 12 outputs x 12 inputs: 4x4 register tile (4 pixels x 4
@@ -952,6 +955,7 @@ static void Run_s3(const float *in, const float *skip, float *out, const float *
  *       generated 4-channel tail
  *   borders: 3 row classes x 2 column classes, padding resolved at generation time (about 168
  *       lines of C)
+ *   order: one pass, pixels outer (scalar code)
  *
  * weights (sg_weights, TFLite layouts):
  *   dw_w [3][3][12], dw_b [12]

@@ -1,0 +1,103 @@
+-- test_plan.lua - the plan's loop-order and fusion decisions (gen/plan.lua):
+-- which layers get depthwise channel-block passes, which separable layers
+-- are fused under --fuse auto / always / never, and that the decisions say
+-- why in their reason strings.
+local H = require("harness")
+local plan = require("plan")
+local shapes = require("shapes")
+
+local T = {}
+
+-- one separable layer; returns its plan for target tname
+local function sep(tname, h, w, c, cout, fuse, extra)
+  local fields = { string.format("name = %q, op = %q, cout = %d", "l", "separable", cout) }
+  for k, v in pairs(extra or {}) do fields[#fields + 1] = k .. " = " .. tostring(v) end
+  table.sort(fields)
+  local src = string.format("return { name = \"t\", input = { h = %d, w = %d, c = %d }, " ..
+    "layers = { { %s } } }", h, w, c, table.concat(fields, ", "))
+  local net, errs = shapes.load(src, "t.lua")
+  H.ok(net, "shapes.load: " .. table.concat(errs or {}, "; "))
+  return plan.net(net, tname, fuse).layers[1]
+end
+
+local function dw_stage(p) return p.stages[1] end
+
+function T.channel_blocks_when_rows_exceed_l1_and_input_fits_l2()
+  -- 14x14x512: 3 rows = 84 KiB > 24 KiB, input 392 KiB <= 512 KiB
+  local st = dw_stage(sep("avx512", 14, 14, 512, 512))
+  H.eq(st.cb, 8, "cb (8 tiles of 16 channels: 3 x 14 x 128 x 4 = 21 KiB)")
+  H.contains(st.order_reason, "4 passes over the 392 KiB input", "reason")
+  -- avx2: 8-channel tiles, 16 per block
+  H.eq(dw_stage(sep("avx2", 14, 14, 512, 512)).cb, 16, "avx2 cb")
+end
+
+function T.one_pass_when_input_exceeds_l2()
+  local st = dw_stage(sep("avx512", 56, 56, 128, 128))
+  H.eq(st.cb, nil, "cb")
+  H.contains(st.order_reason, "the 1568 KiB input exceeds the 512 KiB of L2", "reason")
+end
+
+function T.one_pass_when_rows_fit_l1()
+  local st = dw_stage(sep("avx512", 14, 14, 64, 64))
+  H.eq(st.cb, nil, "cb")
+  H.contains(st.order_reason, "within the 24 KiB of L1", "reason")
+end
+
+function T.block_divides_tile_count()
+  -- 531 channels on avx512: 33 full tiles + a 3-channel tail
+  local st = dw_stage(sep("avx512", 13, 15, 531, 16))
+  H.ok(st.cb and st.cb >= 1 and st.tiles[1].count % st.cb == 0, "cb divides 33: " .. tostring(st.cb))
+  H.ok(st.tiles[2] and st.tiles[2].tail, "tail tile")
+  -- NEON tails are scalar code: no passes (the template needs vector tiles)
+  H.eq(dw_stage(sep("neon", 13, 15, 531, 16)).cb, nil, "neon cb with a scalar tail")
+end
+
+function T.scalar_never_blocks()
+  local st = dw_stage(sep("scalar", 14, 14, 512, 512))
+  H.eq(st.cb, nil, "cb")
+end
+
+function T.fusion_auto_large_intermediate_small_weights()
+  -- MobileNet v2 s1_1: 1568 KiB intermediate, 2 KiB of projection weights
+  local p = sep("avx512", 112, 112, 32, 16)
+  H.ok(p.fused, "fused")
+  H.contains(p.fusion_reason, "fused: bands of", "reason")
+end
+
+function T.fusion_auto_weights_beyond_l1()
+  -- MobileNet v1 b3: 1568 KiB intermediate but 65 KiB of weights
+  local p = sep("avx512", 56, 56, 128, 128)
+  H.eq(p.fused, nil, "fused")
+  H.contains(p.fusion_reason, "65 KiB of weights do not stay in L1", "reason")
+end
+
+function T.fusion_auto_fits_l2()
+  local p = sep("avx512", 28, 28, 256, 32)   -- 784 KiB intermediate
+  H.eq(p.fused, nil, "fused")
+  H.contains(p.fusion_reason, "784 KiB intermediate stays in L2 (1024 KiB planned)", "reason")
+  -- avx2 plans 512 KiB of L2: there a 784 KiB intermediate with 16 KiB of
+  -- projection weights is fused
+  local q = sep("avx2", 28, 28, 256, 16)
+  H.ok(q.fused, "avx2 fused")
+end
+
+function T.fusion_scalar_saves_ram()
+  local p = sep("scalar", 56, 56, 128, 128)
+  H.ok(p.fused, "scalar fused above 32 KiB")
+  H.eq(sep("scalar", 8, 8, 64, 16).fused, nil, "scalar: 16 KiB intermediate not fused")
+end
+
+function T.fuse_always_and_never()
+  local p = sep("avx512", 28, 28, 256, 256, "always")
+  H.ok(p.fused, "always fuses")
+  local q = sep("avx512", 112, 112, 32, 16, "never")
+  H.eq(q.fused, nil, "never")
+  H.contains(q.fusion_reason, "--fuse never", "reason")
+  -- a staged depthwise input cannot be fused, even with always
+  local r = sep("avx512", 23, 37, 90, 100, "always", { k = 5 })
+  H.ok(r.stages[1].staged, "the 5x5 stage is staged")
+  H.eq(r.fused, nil, "staged: not fused")
+  H.contains(r.fusion_reason, "staged copy", "reason")
+end
+
+return T
