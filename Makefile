@@ -53,7 +53,7 @@ help:
 	@echo '                 generate <net>.h, <net>.c, sg.h and check/ into OUT'
 	@echo '  make test   [SHAPES=...] [TEST_TARGETS="$(TEST_TARGETS)"]'
 	@echo '                 all test stages, in order, stopping at the first failure:'
-	@echo '                 a. Lua unit tests          (make test-lua)'
+	@echo '                 a. Lua unit tests, luacheck (make test-lua)'
 	@echo '                 b. generic-kernel Check suite (make test-runtime)'
 	@echo '                 c. bad shapes files        (make test-bad)'
 	@echo '                 d. determinism             (make test-determinism)'
@@ -97,7 +97,10 @@ endef
 
 test-lua:
 	$(call stage,lua,if [ -f tests/lua/run.lua ]; then \
-	    echo "$(LUA) tests/lua/run.lua"; $(LUA) tests/lua/run.lua; \
+	    echo "$(LUA) tests/lua/run.lua"; $(LUA) tests/lua/run.lua || exit 1; \
+	    if command -v luacheck >/dev/null 2>&1; then \
+	      echo "luacheck gen tests/lua (.luacheckrc)"; luacheck --no-color -q gen tests/lua || exit 1; \
+	    else echo "luacheck: SKIPPED (not installed; Debian package lua-check, installed by make deps-test as root)"; fi; \
 	  else echo "tests/lua/run.lua does not exist yet: skipped"; (exit 77); fi)
 
 test-runtime:

@@ -18,7 +18,8 @@ local targets = require("targets")
 
 local function usage(msg)
   io.stderr:write("sepgen: " .. msg .. "\n" ..
-    "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] [--fuse auto|always|never] [--quiet] SHAPES.lua\n")
+    "usage: lua gen/main.lua [--out DIR] [--target scalar|avx2|avx512|neon|native] " ..
+    "[--fuse auto|always|never] [--quiet] SHAPES.lua\n")
   os.exit(2)
 end
 

@@ -20,8 +20,9 @@ local floor, max, min = math.floor, math.max, math.min
 -- deconv (its adjoint):  out o = s*q + r, in = q + (r + p - t*d)/s for the
 --                        taps with (r + p - t*d) divisible by s (a = 1, b = s)
 --
--- lo, hi: the readable input range (staged input extends it past 0..n-1).
-local function axis_classes(kind, n, o, k, s, d, p, lo, hi)
+-- lo, hi: the readable input range: 0..n-1 for an input of n, further for a
+-- staged (zero-padded) copy.
+local function axis_classes(kind, o, k, s, d, p, lo, hi)
   local classes = {}
   local phases = kind == "deconv" and s or 1
   for r = 0, phases - 1 do
@@ -73,7 +74,7 @@ end
 -- Input range a stage would read with every tap of every class (for staging).
 local function read_range(kind, n, o, k, s, d, p)
   local lo, hi = 0, n - 1
-  local cls = axis_classes(kind, n, o, k, s, d, p, -1e9, 1e9)
+  local cls = axis_classes(kind, o, k, s, d, p, -1e9, 1e9)
   for _, c in ipairs(cls) do
     for _, tp in ipairs(c.taps) do
       lo = min(lo, c.a * c.v0 + tp.off)
@@ -173,8 +174,8 @@ local function spatial_stage(tg, kind, g)
   local st = { kind = "spatial", deconv = kind == "deconv" }
   for k, v in pairs(g) do st[k] = v end
   st.OC = g.C * g.mult
-  local rows = axis_classes(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt, 0, g.H - 1)
-  local cols = axis_classes(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl, 0, g.W - 1)
+  local rows = axis_classes(kind, g.OH, g.kh, g.sh, g.dh, g.pt, 0, g.H - 1)
+  local cols = axis_classes(kind, g.OW, g.kw, g.sw, g.dw, g.pl, 0, g.W - 1)
   -- generated lines: every region repeats its taps (and ~12 lines of set-up
   -- and store) once per channel tile; a multiplier makes taps 4 lines
   local ntiles = (g.C % min(g.C, max(1, floor(tg.dw_acc / g.mult))) == 0) and 1 or 2
@@ -188,8 +189,8 @@ local function spatial_stage(tg, kind, g)
     local rlo, rhi = read_range(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt)
     local clo, chi = read_range(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl)
     st.staged = { top = -rlo, left = -clo, PH = rhi - rlo + 1, PW = chi - clo + 1 }
-    rows = axis_classes(kind, g.H, g.OH, g.kh, g.sh, g.dh, g.pt, rlo, rhi)
-    cols = axis_classes(kind, g.W, g.OW, g.kw, g.sw, g.dw, g.pl, clo, chi)
+    rows = axis_classes(kind, g.OH, g.kh, g.sh, g.dh, g.pt, rlo, rhi)
+    cols = axis_classes(kind, g.OW, g.kw, g.sw, g.dw, g.pl, clo, chi)
     st.border_reason = string.format("borders staged through a zero-padded %dx%dx%d copy of the " ..
       "input: unrolling every border class would take about %d lines of C (budget %d)",
       st.staged.PH, st.staged.PW, g.C, lines, tg.border_budget)
@@ -444,7 +445,8 @@ local function pw_stage(tg, pw, P, bias, force_nr)
   st.nblocks = st.pfull > 0 and floor(st.pfull / st.pblock) or 0
   st.prest = st.pfull - st.nblocks * st.pblock
   st.order_reason = (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and
-    string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels", util.ceil_div(wbytes, 1024)) or
+    string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels",
+      util.ceil_div(wbytes, 1024)) or
     string.format("blocks of %d pixels (%d KiB of input, kept in L2) outer, then panels (%d KiB of weights " ..
       "each, kept in L1/L2), then pixel tiles", st.pblock, util.ceil_div(4 * st.pblock * pw.cin, 1024),
       util.ceil_div(4 * st.panel_stride, 1024))
@@ -513,13 +515,12 @@ function M.fusion(tg, L, d, q, fuse)
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
   end
   if fuse == "never" then return nil, "not fused: --fuse never" end
-  if fuse == "always" then
-    -- no size rules: fall through to the band choice
-  elseif mid_bytes <= limit then
+  -- (--fuse always: no size rules, straight to the band choice)
+  if fuse ~= "always" and mid_bytes <= limit then
     return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
       util.ceil_div(mid_bytes, 1024), tg.simd and string.format("L2 (%d KiB planned)",
         util.idiv(limit, 1024)) or "scratch (at most 32 KiB)")
-  elseif not q.pixel_outer then
+  elseif fuse ~= "always" and not q.pixel_outer then
     return nil, string.format("not fused: the projection's %d KiB of weights do not stay in L1, so " ..
       "every band would stream them again from L2", util.ceil_div(4 * q.wfloats, 1024))
   end

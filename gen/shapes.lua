@@ -242,7 +242,8 @@ local function parse_pad(ctx, v, kh, kw, dh, dw)
     local n = 0
     for _ in pairs(v) do n = n + 1 end
     if n ~= 4 or v[1] == nil or v[2] == nil or v[3] == nil or v[4] == nil then
-      return ctx:err("pad", "must be \"same\", \"valid\", an integer or {top, left, bottom, right}, got a table that is not four numbers")
+      return ctx:err("pad", "must be \"same\", \"valid\", an integer or {top, left, bottom, right}, " ..
+                     "got a table that is not four numbers")
     end
     local r = {}
     for i = 1, 4 do
@@ -459,8 +460,9 @@ local function resolve(ctx, L, inp)
     local oh, pt, pb, okh = geom.deconv_axis(L.H, L.kh, L.sh, L.dh, ph, req.h)
     local ow, pl, pr, okw = geom.deconv_axis(L.W, L.kw, L.sw, L.dw, pw, req.w)
     if oh > 16384 or ow > 16384 then
-      return ctx:err(oh > 16384 and (L.out_req and "out.h" or "output height") or (L.out_req and "out.w" or "output width"),
-        "the output would be " .. oh .. "x" .. ow .. "; every tensor's h and w must be in 1..16384")
+      local field = oh > 16384 and (L.out_req and "out.h" or "output height") or
+                    (L.out_req and "out.w" or "output width")
+      return ctx:err(field, "the output would be " .. oh .. "x" .. ow .. "; every tensor's h and w must be in 1..16384")
     end
     if not okh or oh < 1 then
       return ctx:err(L.out_req and "out.h" or "output height",
@@ -629,8 +631,8 @@ function M.validate(raw, file)
                 " differ, so the input cannot be added")
       end
     elseif L.residual == "named" then
-      local j = by_name[L.skip_name]
-      if not j then
+      local sj = by_name[L.skip_name]
+      if not sj then
         local near = nearest(L.skip_name, (function()
           local t = {}
           for k = 1, i - 1 do t[#t + 1] = net.layers[k].name end
@@ -638,19 +640,19 @@ function M.validate(raw, file)
         end)())
         ctx:err("residual", "no layer named " .. show(L.skip_name) ..
                 (near and (" (did you mean \"" .. near .. "\"?)") or ""))
-      elseif j >= i then
-        ctx:err("residual", show(L.skip_name) .. " is layer " .. j ..
+      elseif sj >= i then
+        ctx:err("residual", show(L.skip_name) .. " is layer " .. sj ..
                 ", not an earlier layer (a skip must come from before)")
-      elseif net.layers[j].chain ~= L.chain then
-        ctx:err("residual", show(L.skip_name) .. " (layer " .. j .. ") is in another chain")
+      elseif net.layers[sj].chain ~= L.chain then
+        ctx:err("residual", show(L.skip_name) .. " (layer " .. sj .. ") is in another chain")
       else
-        local S = net.layers[j]
+        local S = net.layers[sj]
         local sk = { h = S.H, w = S.W, c = S.C }
         if dims(sk) ~= dims(out) then
           ctx:err("residual", "the input of " .. show(L.skip_name) .. " is " .. dims(sk) ..
                   " but this layer's output is " .. dims(out))
         end
-        L.skip = j
+        L.skip = sj
       end
     end
   end

@@ -109,10 +109,10 @@ M.neon = {
     end
     -- two 32-bit halves: a 64-bit value does not fit a Lua 5.1 number exactly
     local function u64(bytes)
-      local lo, hi = 0, 0
-      for i = 4, 1, -1 do lo = lo * 256 + bytes[i] end
-      for i = 8, 5, -1 do hi = hi * 256 + bytes[i] end
-      return string.format("0x%08X%08XULL", hi, lo)
+      local low, high = 0, 0
+      for i = 4, 1, -1 do low = low * 256 + bytes[i] end
+      for i = 8, 5, -1 do high = high * 256 + bytes[i] end
+      return string.format("0x%08X%08XULL", high, low)
     end
     return "vreinterpretq_f32_u8(vqtbl1q_u8(vreinterpretq_u8_f32(" .. v .. "), vcombine_u8(vcreate_u8(" ..
            u64(lo) .. "), vcreate_u8(" .. u64(hi) .. "))))"

@@ -8,7 +8,8 @@
 # `deps.sh test` also tries, as root, the packages that widen `make test`:
 # clang (a second compiler), lua5.1 (a third interpreter for the determinism
 # test), gcc-aarch64-linux-gnu and qemu-user (the NEON suites, cross-compiled
-# and run under emulation).  Their absence only skips those parts, each with a
+# and run under emulation), lua-check (luacheck over gen/ and tests/lua in
+# stage a).  Their absence only skips those parts, each with a
 # printed reason, so a failed install of them is not an error.
 #
 # When something is missing and we run as root, `apt-get update` runs once and
@@ -80,6 +81,7 @@ optional() {
     have lua5.1 || opt="$opt lua5.1"
     have aarch64-linux-gnu-gcc || opt="$opt gcc-aarch64-linux-gnu"
     have qemu-aarch64 || opt="$opt qemu-user"
+    have luacheck || opt="$opt lua-check"
     [ -n "$opt" ] || return 0
     if [ "$(id -u)" != 0 ] || ! have apt-get; then
         echo "deps: optional for make test (their parts are skipped without them):$opt"
