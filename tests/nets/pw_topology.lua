@@ -22,6 +22,8 @@ return {
       topology = { grid_in = { 32 }, grid_out = { 8 }, window = { 7 } } },
     { name = "t1one",   op = "pwconv", input = { h = 2,  w = 7,  c = 9 },  cout = 31,
       topology = { grid_in = { 9 }, grid_out = { 31 }, window = { 1 } } },                                    -- one input per output
+    { name = "t1cls",   op = "pwconv", input = { h = 3,  w = 3,  c = 4 },  cout = 20,
+      topology = { grid_in = { 4 }, grid_out = { 20 }, window = { 3 } } },                                    -- classes of 5: a 1-channel tail panel (scalar on NEON)
     { name = "t1full",  op = "pwconv", input = { h = 1,  w = 1,  c = 33 }, cout = 9,
       topology = { grid_in = { 33 }, grid_out = { 9 }, window = { 33 } } },                                   -- window = all: dense
     -- 2-d topologies
