@@ -23,6 +23,17 @@ local function render(name, vars)
   return template.render(tpl(name), name, vars)
 end
 
+-- Shared pieces of templates: include(name, vars) renders templates/<name>
+-- with the helpers every template gets plus `vars`, without its last newline
+-- (the including line adds one).
+local helpers
+local function include(name, vars)
+  local v = {}
+  for k, x in pairs(helpers) do v[k] = x end
+  for k, x in pairs(vars) do v[k] = x end
+  return (render(name, v):gsub("\n+$", ""))
+end
+
 local OPNAME = { dwconv = "SG_OP_DWCONV", pwconv = "SG_OP_PWCONV", separable = "SG_OP_SEPARABLE",
                  dwdeconv = "SG_OP_DWDECONV", bottleneck = "SG_OP_BOTTLENECK" }
 local RESNAME = { none = "SG_RESIDUAL_NONE", self = "SG_RESIDUAL_SELF", named = "SG_RESIDUAL_NAMED" }
@@ -120,6 +131,9 @@ local function region_comment(st, rc, cc)
   return axis(rc, "rows") .. " x " .. axis(cc, "cols") .. ": kernel rows " .. taps_text(rc.taps) ..
          ", cols " .. taps_text(cc.taps) .. (#rc.taps * #cc.taps == st.kh * st.kw and " (interior)" or "")
 end
+
+helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = region_comment,
+            include = include }
 
 local function pads_text(L)
   return string.format("top %d, left %d, bottom %d, right %d", L.pt, L.pl, L.pb, L.pr)
@@ -281,7 +295,7 @@ local function layer_code(net, p, tdir)
     local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_S" .. i) or "")
     if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_S" .. i) or "") end
     local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment, lin = lin, plus = plus,
-                   flt = util.flt,
+                   flt = util.flt, include = include,
                    src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_S" .. i }
     local code
     if p.fused then
