@@ -367,25 +367,44 @@ local function pw_stage(tg, pw, P, bias, force_nr)
   local reason = tg.pw_reason
   if simd then
     local VW = tg.vw
-    -- register tile: the candidate (pixels x vectors) that wastes least on
-    -- this layer's pixel and channel tails; ties go to the earlier, more
+    -- register tile: the candidate (pixels x vectors) with the fewest
+    -- estimated cycles per input channel over the whole layer, tails
+    -- included (a pixel tail costs its own rows, a channel tail its own
+    -- vectors, or scalar FMAs without masks); ties go to the earlier, more
     -- load-efficient shape
-    local best, bestu
+    local function step(rows, vecs)  -- one tile, one input channel
+      return max(rows * vecs / 2, (rows + vecs) / 2, 4)
+    end
+    local best, bestc
     for _, c in ipairs(tg.pw_tiles) do
       local cmr, cnv = min(c[1], P), c[2]
       local cnr = cnv * VW
       local fits = cnv == 1 or cnr <= util.ceil_div(cout_g, VW) * VW
       if force_nr then fits = min(cnr, cout_g) == force_nr end
       if fits then
-        local used = (P * cout_g) / (util.ceil_div(P, cmr) * cmr * util.ceil_div(cout_g, cnr) * cnr)
-        if not bestu or used > bestu + 1e-9 then best, bestu = c, used end
+        local nre = min(cnr, cout_g)
+        local nv, np = util.ceil_div(nre, VW), floor(cout_g / nre)
+        local tc = cout_g - np * nre
+        local fp, tr = floor(P / cmr), P % cmr
+        local function panel(rows)
+          local cyc = np * step(rows, nv)
+          if tc > 0 then
+            cyc = cyc + ((tg.masked or tc % VW == 0) and step(rows, util.ceil_div(tc, VW)) or rows * tc / 2)
+          end
+          return cyc
+        end
+        local cost = fp * panel(cmr) + (tr > 0 and panel(tr) or 0)
+        if not tg.masked and nre % VW ~= 0 then cost = P * cout_g end   -- scalar code
+        if not bestc or cost < bestc - 1e-9 then best, bestc = c, cost end
       end
     end
     mr, nr = best[1], best[2] * VW
-    reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one that " ..
-      "wastes least on this layer's tails (%s%% of the tile work is useful); %s", mr, best[2],
+    reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one with the " ..
+      "fewest estimated cycles per input channel, tails included (%s; %s%% of FMA peak; a tile step costs " ..
+      "the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s", mr, best[2],
       best[2] == 1 and "" or "s", table.concat(util.map(tg.pw_tiles, function(c)
-        return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(100 * bestu, 0), tg.pw_reason)
+        return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(bestc, 1),
+      util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason)
   else
     if tg.simd then
       reason = "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..
