@@ -50,7 +50,8 @@ function M.text(p, file, note)
   end
   out[#out + 1] = "std conv: a standard convolution with the same kernel, input and output " ..
                   "channels; reduction = std conv MACs / MACs.\n"
-  -- plan decisions a user should see: fusion, and stages without SIMD code
+  -- plan decisions a user should see: fusion, stages without SIMD code,
+  -- staged borders and depthwise passes over channel blocks
   local notes = {}
   for i, lp in ipairs(p.layers) do
     local L = lp.L
@@ -64,6 +65,9 @@ function M.text(p, file, note)
       end
       if st.staged then
         notes[#notes + 1] = string.format("  %d %s: stage %d: %s", i, L.name, si, st.border_reason)
+      end
+      if st.cb then
+        notes[#notes + 1] = string.format("  %d %s: stage %d: depthwise in %s", i, L.name, si, st.order_reason)
       end
     end
   end
