@@ -138,7 +138,7 @@ golden: deps
 include tests/bench/bench.mk
 
 lint:
-	shellcheck $(SCRIPTS)/*.sh .ci/run
+	shellcheck $(SCRIPTS)/*.sh tests/bench/*.sh .ci/run
 
 # clean refuses to empty the repository, its ancestors (and /) or $HOME.
 clean:
