@@ -538,10 +538,11 @@ function M.fusion(tg, L, d, q, fuse)
   local mid_bytes = 4 * L.MH * L.MW * L.MC
   local row_bytes = 4 * L.MW * L.MC
   -- SIMD targets fuse to keep an intermediate larger than L2 out of memory;
-  -- measured on an AVX-512 machine with 1 MiB of L2 (tests/bench): fusing
-  -- won 6% on a 1568 KiB intermediate with the projection's weights in L1,
-  -- lost 3-4% where each band re-streams weights from L2 (64-256 KiB) or
-  -- the intermediate fits L2 (441 KiB).  Scalar code fuses to save RAM.
+  -- measured on an AVX-512 machine with 1 MiB of L2 (tests/bench/ab.sh):
+  -- fusing won 3-9% on 1176-1764 KiB intermediates with the projection's
+  -- weights in L1, lost 5-8% where each band streams weights again (64 KiB
+  -- and more) and made no difference (within 2.5%) where the intermediate
+  -- fits L2.  Scalar code fuses to save RAM.
   local limit = tg.simd and tg.fuse_min or 32 * 1024
   if d.staged then
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
