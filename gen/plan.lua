@@ -413,8 +413,9 @@ local function pw_stage(tg, pw, P, bias, force_nr)
     end
     mr, nr = best[1], best[2] * VW
     reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one with the " ..
-      "fewest estimated cycles per input channel, tails included (%s; %s%% of FMA peak; a tile step costs " ..
-      "the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s", mr, best[2],
+      "fewest estimated cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a " ..
+      "tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s",
+      min(mr, P), best[2],
       best[2] == 1 and "" or "s", table.concat(util.map(tg.pw_tiles, function(c)
         return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(bestc, 1),
       util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason)
