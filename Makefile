@@ -19,7 +19,7 @@ SCRIPTS := tests/scripts
 STAGES  := lua runtime bad determinism golden nets
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 
-export LUA CC CLANG BUILD GEN
+export LUA CC CLANG BUILD GEN FUSE
 
 # ---- the nets of stage f --------------------------------------------------
 # Every tests/nets/*.lua and examples/*.lua, plus $(SHAPES) when it is not one
@@ -59,8 +59,10 @@ help:
 	@echo '                 d. determinism             (make test-determinism)'
 	@echo '                 e. golden output           (make test-golden)'
 	@echo '                 f. every tests/nets/*.lua, examples/*.lua and SHAPES:'
-	@echo '                    generate, gcc -O2 -Werror + run, clang -Werror,'
-	@echo '                    asan+ubsan + run, for each of TEST_TARGETS (make test-nets)'
+	@echo '                    generate (with FUSE), gcc -O2 -Werror + run, clang -Werror,'
+	@echo '                    for each of TEST_TARGETS (make test-nets); asan+ubsan + run'
+	@echo '                    for tests/nets on scalar and the widest SIMD target the'
+	@echo '                    machine runs (SANITIZE_ALL=1: every net and target)'
 	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
 	@echo '  make golden    refresh tests/golden/out/ from tests/golden/net.lua'
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'

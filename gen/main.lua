@@ -71,7 +71,9 @@ local function main(argv)
     elseif a:match("^%-%-out=") then out = a:sub(7)
     elseif a == "--target" then target = argv[i + 1]; i = i + 1
     elseif a:match("^%-%-target=") then target = a:sub(10)
-    elseif a == "--fuse" then fuse = argv[i + 1]; i = i + 1
+    elseif a == "--fuse" then
+      fuse = argv[i + 1]; i = i + 1
+      if not fuse then usage("--fuse needs auto, always or never") end
     elseif a:match("^%-%-fuse=") then fuse = a:sub(8)
     elseif a == "--quiet" then quiet = true
     elseif a:sub(1, 1) == "-" then usage("unknown option " .. a)

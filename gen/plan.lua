@@ -223,27 +223,44 @@ local function spatial_stage(tg, kind, g)
   -- L2 once and the kh output rows that read it find it in L1.  Inputs
   -- beyond L2 stream from memory in one pass (several passes would each
   -- touch a fraction of every pixel's lines).
+  -- A block must hold whole divisors of the tile count and at least two
+  -- cache lines of each pixel (narrower blocks waste most of every line).
   local t1 = st.tiles[1]
   local rows_bytes = g.kh * st.in_w * g.C * 4
   local in_bytes = 4 * (st.staged and st.staged_floats or g.H * g.W * g.C)
   local all_vec = t1.vec and (not st.tiles[2] or st.tiles[2].vec)
-  if simd and all_vec and t1.count > 1 and rows_bytes > tg.dw_l1 and in_bytes <= tg.dw_l2 then
-    local cb = max(1, floor(tg.dw_l1 / (g.kh * st.in_w * t1.ct * 4)))
+  local cb
+  if simd and t1.count > 1 then
+    cb = max(1, floor(tg.dw_l1 / (g.kh * st.in_w * t1.ct * 4)))
     while t1.count % cb ~= 0 do cb = cb - 1 end
-    st.cb = cb
-    st.order_reason = string.format("%d passes over the %d KiB input (it fits the %d KiB of L2 " ..
-      "planned for it), %d channels each: %d input rows x %d channels = %d KiB exceed the %d KiB of " ..
-      "L1 planned for them, %d channels' rows fit", util.idiv(t1.count, cb), util.ceil_div(in_bytes, 1024),
-      util.idiv(tg.dw_l2, 1024), cb * t1.ct, g.kh, g.C, util.ceil_div(rows_bytes, 1024),
-      util.idiv(tg.dw_l1, 1024), cb * t1.ct)
-  elseif simd then
-    st.order_reason = string.format("one pass: each group of pixels runs through every channel " ..
-      "tile (%d input rows x %d channels = %d KiB%s)", g.kh, g.C, util.ceil_div(rows_bytes, 1024),
-      rows_bytes <= tg.dw_l1 and string.format(", within the %d KiB of L1 planned for them",
-        util.idiv(tg.dw_l1, 1024)) or string.format("; the %d KiB input exceeds the %d KiB of L2 " ..
-        "planned for it", util.ceil_div(in_bytes, 1024), util.idiv(tg.dw_l2, 1024)))
-  else
+  end
+  local why_not
+  if not simd then
     st.order_reason = "one pass, pixels outer (scalar code)"
+  elseif not all_vec then
+    st.order_reason = "row by row, each channel tile over the row in turn (the channel tail is scalar code)"
+  elseif rows_bytes <= tg.dw_l1 then
+    why_not = string.format("within the %d KiB of L1 planned for them", util.idiv(tg.dw_l1, 1024))
+  elseif in_bytes > tg.dw_l2 then
+    why_not = string.format("beyond L1, but the %d KiB input exceeds the %d KiB of L2 planned for it, " ..
+      "so passes over channel blocks would each stream part of every line", util.ceil_div(in_bytes, 1024),
+      util.idiv(tg.dw_l2, 1024))
+  elseif not cb or cb * t1.ct * 4 < 128 then
+    why_not = string.format("beyond L1, but %s", not cb and "there is one channel tile" or
+      string.format("the largest block dividing the %d tiles holds %d channels, less than two cache " ..
+        "lines of a pixel", t1.count, cb * t1.ct))
+  else
+    st.cb = cb
+    local passes = util.idiv(t1.count, cb) + (st.tiles[2] and 1 or 0)
+    st.order_reason = string.format("%d passes over the %d KiB input (it fits the %d KiB of L2 " ..
+      "planned for it), over blocks of %d channels%s: %d input rows x %d channels = %d KiB exceed the " ..
+      "%d KiB of L1 planned for them, %d channels' rows fit", passes, util.ceil_div(in_bytes, 1024),
+      util.idiv(tg.dw_l2, 1024), cb * t1.ct, st.tiles[2] and " and the tail" or "", g.kh, g.C,
+      util.ceil_div(rows_bytes, 1024), util.idiv(tg.dw_l1, 1024), cb * t1.ct)
+  end
+  if why_not then
+    st.order_reason = string.format("one pass: each group of pixels runs through every channel tile " ..
+      "(%d input rows x %d channels = %d KiB, %s)", g.kh, g.C, util.ceil_div(rows_bytes, 1024), why_not)
   end
   -- packed weights: per tile [bias npad][kh*kw taps][npad] (npad: nacc
   -- rounded up to whole vectors, zero-filled)
@@ -381,7 +398,7 @@ local function pw_stage(tg, pw, P, bias, force_nr)
     -- every step (make bench, MobileNet v1 b13, Cin = 1024: 14-row tiles
     -- took 1114-1130 us, 7-row tiles 671 us); such tiles are taken only when
     -- nothing else fits.
-    local line_stride = (4 * pw.S) % 64 == 0 and util.idiv(4 * pw.S, 64) or 1
+    local line_stride = (4 * pw.cin) % 64 == 0 and util.idiv(4 * pw.cin, 64) or 1
     local set_step = util.gcd(line_stride, 64)
     local function conflicts(rows) return util.ceil_div(rows * set_step, 64) > 8 end
     local best, bestc
@@ -405,7 +422,7 @@ local function pw_stage(tg, pw, P, bias, force_nr)
             return cyc
           end
           local cost = fp * panel(cmr) + (tr > 0 and panel(tr) or 0)
-          if not tg.masked and nre % VW ~= 0 then cost = P * cout_g end   -- scalar code
+          if not tg.masked and nre % VW ~= 0 then cost = P * cout_g / 2 end   -- scalar code
           if not bestc or cost < bestc - 1e-9 then best, bestc = c, cost end
         end
       end
@@ -540,7 +557,7 @@ function M.fusion(tg, L, d, q, fuse)
   local row_bytes = 4 * L.MW * L.MC
   -- SIMD targets fuse to keep an intermediate larger than L2 out of memory;
   -- measured on an AVX-512 machine with 1 MiB of L2 (tests/bench/ab.sh):
-  -- fusing won 3-9% on 1176-1764 KiB intermediates with the projection's
+  -- fusing won 2.5-9% on 1176-1764 KiB intermediates with the projection's
   -- weights in L1, lost 5-8% where each band streams weights again (64 KiB
   -- and more) and made no difference (within 2.5%) where the intermediate
   -- fits L2.  Scalar code fuses to save RAM.
@@ -603,9 +620,9 @@ function M.fusion(tg, L, d, q, fuse)
       end
     end
   end
-  return f, string.format("fused: bands of %d output row%s (%d KiB of depthwise output, %d pixels per " ..
-    "projection) instead of a %d KiB intermediate", B, B == 1 and "" or "s",
-    util.ceil_div(B * row_bytes, 1024), B * L.MW, util.ceil_div(mid_bytes, 1024))
+  return f, string.format("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per " ..
+    "projection) instead of a %d KiB intermediate", fuse == "always" and " (--fuse always)" or "", B,
+    B == 1 and "" or "s", util.ceil_div(B * row_bytes, 1024), B * L.MW, util.ceil_div(mid_bytes, 1024))
 end
 
 -- Plans one validated layer for target `tname`.

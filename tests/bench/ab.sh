@@ -32,6 +32,15 @@ rounds=${AB_ROUNDS:-3}
 offset=${AB_OFFSET:-0}
 [ -f "$net" ] || { echo "ab.sh: $net: no such file" >&2; exit 2; }
 net=$(cd -- "$(dirname -- "$net")" && pwd)/$(basename -- "$net")
+# DIR is emptied: refuse /, $HOME, the repository and anything above them
+mkdir -p -- "$dir"
+absdir=$(cd -- "$dir" && pwd)
+case "$root/" in "${absdir%/}/"*)
+    echo "ab.sh: refusing to empty $absdir (it contains the repository)" >&2; exit 2 ;;
+esac
+case "$HOME/" in "${absdir%/}/"*)
+    echo "ab.sh: refusing to empty $absdir (it contains \$HOME)" >&2; exit 2 ;;
+esac
 rm -rf -- "$dir"
 mkdir -p -- "$dir"
 

@@ -52,6 +52,24 @@ function T.block_divides_tile_count()
   H.eq(dw_stage(sep("neon", 13, 15, 531, 16)).cb, nil, "neon cb with a scalar tail")
 end
 
+function T.pass_count_includes_the_tail()
+  local st = dw_stage(sep("avx512", 13, 15, 531, 16))
+  local full = H.idiv(st.tiles[1].count, st.cb)
+  H.contains(st.order_reason, (full + 1) .. " passes over", "reason counts the tail pass")
+end
+
+function T.no_blocks_narrower_than_two_lines()
+  -- 150 channels x multiplier 4 on avx512: tiles of 4 input channels, 37 of
+  -- them (a prime): the only dividing block is one tile, 16 bytes a pixel
+  local src = "return { name = \"t\", input = { h = 14, w = 14, c = 150 }, " ..
+    "layers = { { name = \"d\", op = \"dwconv\", mult = 4 } } }"
+  local net = shapes.load(src, "t.lua")
+  local st = plan.net(net, "avx512").layers[1].stages[1]
+  H.eq(st.tiles[1].count, 37, "tile count")
+  H.eq(st.cb, nil, "cb")
+  H.contains(st.order_reason, "less than two cache lines", "reason")
+end
+
 function T.scalar_never_blocks()
   local st = dw_stage(sep("scalar", 14, 14, 512, 512))
   H.eq(st.cb, nil, "cb")

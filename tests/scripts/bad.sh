@@ -187,7 +187,7 @@ usage_case() { # usage_case EXPECT ARGS...
     rm -rf -- "$work/usage"
     mkdir -p -- "$work/usage"
     cp -a -- "$work/ref/out" "$out"
-    "$LUA" "$GEN" "$@" >"$work/usage/stdout" 2>"$work/usage/stderr"
+    timeout "$BAD_TIMEOUT" "$LUA" "$GEN" "$@" >"$work/usage/stdout" 2>"$work/usage/stderr"
     rc=$?
     problems=""
     [ "$rc" -eq 2 ] || problems="exit status $rc, expected 2; "
@@ -205,6 +205,7 @@ usage_case "unknown --fuse sometimes" --out "$work/usage/out" --fuse sometimes "
 usage_case "unknown target avx1024" --out "$work/usage/out" --target avx1024 "$good"
 usage_case "unknown option --fast" --out "$work/usage/out" --fast "$good"
 usage_case "no shapes file given" --out "$work/usage/out" --fuse never
+usage_case "--fuse needs auto, always or never" --out "$work/usage/out" "$good" --fuse
 usage_case "more than one shapes file" --out "$work/usage/out" "$good" "$good"
 
 echo "bad: $passed passed, $failed failed"

@@ -35,3 +35,10 @@ sg_key() {
 sg_tail() {
     tail -n "${2:-40}" -- "$1" | sed 's/^/    | /'
 }
+
+# sg_net_args FILE.lua: the generator options a test net asks for on a line
+# `-- sepgen-args: ...` (e.g. --fuse always), or nothing.  Callers expand it
+# unquoted, with globbing off (set -f), as separate words.
+sg_net_args() {
+    sed -n 's/^-- sepgen-args: *//p' "$1" | head -n 1
+}

@@ -87,11 +87,15 @@ gen_all() {
         for f in "$@"; do
             key=$tg/$(sg_key "${f#"$root"/}")
             s=$tg.$(sg_key "${f#"$root"/}")
-            if ! "$cmd" "$GEN" --out "$t/$key" --target "$tg" "$f" \
+            extra=$(sg_net_args "$f")
+            set -f
+            # shellcheck disable=SC2086 # extra holds separate options
+            if ! "$cmd" "$GEN" --out "$t/$key" --target "$tg" $extra "$f" \
                 >"$t/_stdout/$s.raw" 2>"$work/$label.$s.stderr"; then
                 echo "$label ($cmd): generating ${f#"$root"/} for $tg failed: $(head -n 3 "$work/$label.$s.stderr")" \
                     >>"$work/$label.status"
             fi
+            set +f
             # The report may name the output directory: make it run-independent.
             awk -v d="$t/$key" '{ while ((i = index($0, d)) > 0) $0 = substr($0, 1, i - 1) "OUT" substr($0, i + length(d)); print }' \
                 "$t/_stdout/$s.raw" >"$t/_stdout/$s.txt"
@@ -140,10 +144,14 @@ sg_tree_listing "$work/ref-a" >"$work/rewrite.before"
 for tg in $TARGETS; do
     for f in "$@"; do
         key=$tg/$(sg_key "${f#"$root"/}")
-        "$ref" "$GEN" --quiet --out "$work/ref-a/$key" --target "$tg" "$f" >/dev/null 2>&1 || {
+        extra=$(sg_net_args "$f")
+        set -f
+        # shellcheck disable=SC2086 # extra holds separate options
+        "$ref" "$GEN" --quiet --out "$work/ref-a/$key" --target "$tg" $extra "$f" >/dev/null 2>&1 || {
             echo "FAIL regenerating ${f#"$root"/} ($tg) into an existing tree failed"
             status=1
         }
+        set +f
     done
 done
 sg_tree_listing "$work/ref-a" >"$work/rewrite.after"

@@ -98,14 +98,19 @@ case $target in
 esac
 
 # 1. Generate (a net file may ask for generator options on a line
-# `-- sepgen-args: ...`, e.g. `--fuse always` to test fused code on every target).
+# `-- sepgen-args: ...`, e.g. `--fuse always` to test fused code on every target;
+# FUSE from the environment, e.g. make test FUSE=always, applies to all nets).
 out=$dir/out
 rm -rf -- "$out"
-extra=$(sed -n 's/^-- sepgen-args: *//p' "$net" | head -n 1)
+# FUSE (make test FUSE=...) applies to every net; a net's own line wins.
+extra=$(sg_net_args "$net")
+set -f
 # shellcheck disable=SC2086 # extra holds separate options
-if ! "$LUA" "$GEN" --out "$out" --target "$target" $extra "$net" >"$dir/gen.log" 2>&1; then
+if ! "$LUA" "$GEN" --out "$out" --target "$target" --fuse "${FUSE:-auto}" $extra "$net" >"$dir/gen.log" 2>&1; then
+    set +f
     fail "generator failed" "$dir/gen.log"
 fi
+set +f
 set -- "$out"/*.c
 if [ $# -ne 1 ] || [ ! -f "$1" ]; then
     fail "expected exactly one <net>.c in $out, found: $*"
