@@ -261,6 +261,14 @@ local function spatial_stage(tg, kind, g)
   if why_not then
     st.order_reason = string.format("one pass: each group of pixels runs through every channel tile " ..
       "(%d input rows x %d channels = %d KiB, %s)", g.kh, g.C, util.ceil_div(rows_bytes, 1024), why_not)
+    -- rows beyond L1 in one pass: two output rows per pixel group, so the
+    -- input rows they share come from L2 once for both
+    if rows_bytes > tg.dw_l1 and 2 * st.ur * t1.nv <= tg.dw_acc then
+      st.pairs = true
+      st.order_reason = st.order_reason .. string.format("; output rows in pairs (2 x %d pixels x %d " ..
+        "vector%s = %d accumulators): the input rows both read are loaded from L2 once", st.ur, t1.nv,
+        t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv)
+    end
   end
   -- packed weights: per tile [bias npad][kh*kw taps][npad] (npad: nacc
   -- rounded up to whole vectors, zero-filled)

@@ -19,6 +19,9 @@ return {
       cout = 72, bias = false },
     { name = "band14", op = "separable", input = { h = 14, w = 14, c = 384 }, cout = 64,
       dw_act = "relu6" },
+    -- depthwise output rows in pairs inside the bands (input beyond L2)
+    { name = "pairs", op = "separable", input = { h = 24, w = 24, c = 232 }, cout = 24,
+      dw_act = "relu6" },
     -- a chain with a self residual and a named skip
     { name = "e1", op = "pwconv", input = { h = 26, w = 26, c = 24 }, cout = 144, act = "relu6" },
     { name = "s1", op = "separable", cout = 24, dw_act = "relu6", residual = "e1" },

@@ -14,6 +14,9 @@ return {
     { name = "pwtopo", op = "pwconv",     input = { h = 14, w = 15, c = 256 }, cout = 256, residual = true,
       topology = { grid_in = { 16, 16 }, grid_out = { 16, 16 }, window = { 3, 16 } } },
     { name = "dw",     op = "dwconv",     input = { h = 29, w = 31, c = 96 },  act = "relu6" },
+    -- inputs beyond L2 with kh rows beyond L1: output rows in pairs (odd row counts leave one)
+    { name = "dwpair",  op = "dwconv",    input = { h = 25, w = 23, c = 264 }, act = "relu6" },
+    { name = "dwpair2", op = "dwconv",    input = { h = 27, w = 26, c = 232 }, stride = 2 },
     -- input in L2, kh rows beyond L1: passes over blocks of channel tiles, then the tail tile
     { name = "dwpass", op = "dwconv",     input = { h = 13, w = 15, c = 531 }, act = "relu6" },
     { name = "dwk5s2", op = "dwconv",     input = { h = 28, w = 28, c = 128 }, k = 5, stride = 2 },
