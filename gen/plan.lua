@@ -667,7 +667,14 @@ function M.layer(L, tname, fuse)
     local q = add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
     scratch = mid
     p.fused, p.fusion_reason = M.fusion(tg, L, d, q, fuse or "auto")
-    if p.fused then scratch = p.fused.band_floats end
+    if p.fused then
+      scratch = p.fused.band_floats
+      if p.fused.B < 2 and d.pairs then
+        -- bands of one row have no row pairs
+        d.pairs = nil
+        d.order_reason = d.order_reason:gsub("; output rows in pairs.*$", "")
+      end
+    end
   else -- bottleneck
     local a = L.MH * L.MW * L.C
     local b = L.MH * L.MW * L.OC
