@@ -592,6 +592,13 @@ function M.fusion(tg, L, d, q, fuse)
   local B = max(1, floor(target / row_bytes))
   while B * L.MW < tiles * q.mr and B * row_bytes < 512 * 1024 do B = B + 1 end
   B = min(B, L.MH)
+  -- a one-row band cannot compute the depthwise output rows in pairs, which
+  -- measured faster unfused (tests/bench/ab.sh, MobileNet v2 s2_1 and s2_2 on
+  -- avx512: 11% and 15% faster unfused with pairs than fused in 1-row bands)
+  if fuse ~= "always" and B < 2 and d.pairs then
+    return nil, string.format("not fused: bands would be one output row (%d KiB of depthwise output " ..
+      "a row), too short for the depthwise stage's output rows in pairs", util.ceil_div(row_bytes, 1024))
+  end
   -- every band re-reads the projection's weights: worth it while they stay
   -- in L2 or cost less traffic than writing and re-reading the intermediate
   local wbytes = 4 * q.wfloats

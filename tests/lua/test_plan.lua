@@ -93,10 +93,20 @@ function T.fusion_auto_fits_l2()
   local p = sep("avx512", 28, 28, 256, 32)   -- 784 KiB intermediate
   H.eq(p.fused, nil, "fused")
   H.contains(p.fusion_reason, "784 KiB intermediate stays in L2 (1024 KiB planned)", "reason")
-  -- avx2 plans 512 KiB of L2: there a 784 KiB intermediate with 16 KiB of
-  -- projection weights is fused
-  local q = sep("avx2", 28, 28, 256, 16)
-  H.ok(q.fused, "avx2 fused")
+  -- avx2 plans 512 KiB of L2: there a 784 KiB intermediate with 4 KiB of
+  -- projection weights is fused (bands of 2 rows)
+  local q = sep("avx2", 56, 56, 64, 16)
+  H.ok(q.fused and q.fused.B >= 2, "avx2 fused")
+end
+
+function T.fusion_auto_not_in_one_row_bands_when_rows_pair()
+  -- MobileNet v2 s2_2: 32 KiB of depthwise output a row, so one-row bands,
+  -- while unfused its depthwise stage computes output rows in pairs
+  local p = sep("avx512", 56, 56, 144, 24)
+  H.ok(p.stages[1].pairs, "depthwise rows in pairs")
+  H.eq(p.fused, nil, "fused")
+  H.contains(p.fusion_reason, "too short for the depthwise stage's output rows in pairs", "reason")
+  H.ok(sep("avx512", 56, 56, 144, 24, "always").fused, "--fuse always still fuses it")
 end
 
 function T.fusion_scalar_saves_ram()
