@@ -566,9 +566,10 @@ function M.fusion(tg, L, d, q, fuse)
   -- SIMD targets fuse to keep an intermediate larger than L2 out of memory;
   -- measured on an AVX-512 machine with 1 MiB of L2 (tests/bench/ab.sh):
   -- fusing won 2.5-9% on 1176-1764 KiB intermediates with the projection's
-  -- weights in L1, lost 5-8% where each band streams weights again (64 KiB
-  -- and more) and made no difference (within 2.5%) where the intermediate
-  -- fits L2.  Scalar code fuses to save RAM.
+  -- weights in L1 (before depthwise row pairs; see the one-row band rule
+  -- below), lost 5-8% where each band streams weights again (64 KiB and
+  -- more) and made no difference (within 2.5%) where the intermediate fits
+  -- L2.  Scalar code fuses to save RAM.
   local limit = tg.simd and tg.fuse_min or 32 * 1024
   if d.staged then
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
