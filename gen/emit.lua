@@ -185,7 +185,7 @@ local function comment_lines(p)
         "depthwise", st.kh, st.kw, st.OH, st.OW, st.OC))
       add("  tile: " .. st.tile_reason)
       add("  borders: " .. st.border_reason)
-      add("  order: " .. st.order_reason)
+      add("  order: " .. st.order_reason .. (st.pairs and ("; " .. st.pairs_reason) or ""))
       if i == 1 and p.fusion_reason then add("  " .. p.fusion_reason) end
     else
       add(string.format("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
@@ -294,9 +294,9 @@ local function layer_code(net, p, tdir)
     -- static names mix case, so they never meet a layer's (lower-case) names
     local fn = prefix[st.kind] .. L.name .. (#p.stages > 1 and ("_S" .. i) or "")
     if st.kind == "spatial" and st.deconv then fn = "Up_" .. L.name .. (#p.stages > 1 and ("_S" .. i) or "") end
-    local vars = { st = st, fn = fn, act_c = act_c, region_comment = region_comment, lin = lin, plus = plus,
-                   flt = util.flt, include = include,
-                   src = st.staged and "stage" or "in", srcname = "Src_" .. L.name .. "_S" .. i }
+    local vars = util.copy(helpers)
+    vars.st, vars.fn = st, fn
+    vars.src, vars.srcname = st.staged and "stage" or "in", "Src_" .. L.name .. "_S" .. i
     local code
     if p.fused then
       code = fused_code(L, p, i, st, vars, tdir)

@@ -224,11 +224,13 @@ local function spatial_stage(tg, kind, g)
   -- beyond L2 stream from memory in one pass (several passes would each
   -- touch a fraction of every pixel's lines).
   -- A block must hold whole divisors of the tile count and at least two
-  -- cache lines of each pixel (narrower blocks waste most of every line).
+  -- cache lines of each pixel (narrower blocks use a fraction of every line
+  -- they fetch; the two-line floor is a choice, not a measurement).
   local t1 = st.tiles[1]
   local rows_bytes = g.kh * st.in_w * g.C * 4
   local in_bytes = 4 * (st.staged and st.staged_floats or g.H * g.W * g.C)
   local all_vec = t1.vec and (not st.tiles[2] or st.tiles[2].vec)
+  st.all_vec = simd and all_vec
   local cb
   if simd and t1.count > 1 then
     cb = max(1, floor(tg.dw_l1 / (g.kh * st.in_w * t1.ct * 4)))
@@ -265,7 +267,7 @@ local function spatial_stage(tg, kind, g)
     -- input rows they share come from L2 once for both
     if rows_bytes > tg.dw_l1 and 2 * st.ur * t1.nv <= tg.dw_acc then
       st.pairs = true
-      st.order_reason = st.order_reason .. string.format("; output rows in pairs (2 x %d pixels x %d " ..
+      st.pairs_reason = string.format("output rows in pairs (2 x %d pixels x %d " ..
         "vector%s = %d accumulators): the input rows both read are loaded from L2 once", st.ur, t1.nv,
         t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv)
     end
@@ -677,11 +679,8 @@ function M.layer(L, tname, fuse)
     p.fused, p.fusion_reason = M.fusion(tg, L, d, q, fuse or "auto")
     if p.fused then
       scratch = p.fused.band_floats
-      if p.fused.B < 2 and d.pairs then
-        -- bands of one row have no row pairs
-        d.pairs = nil
-        d.order_reason = d.order_reason:gsub("; output rows in pairs.*$", "")
-      end
+      -- bands of one row have no row pairs (--fuse always; auto refuses them)
+      if p.fused.B < 2 then d.pairs = nil end
     end
   else -- bottleneck
     local a = L.MH * L.MW * L.C
@@ -725,7 +724,7 @@ end
 
 -- Plans a whole validated net.
 function M.net(net, tname, fuse)
-  local r = { net = net, target = tname, fuse = fuse or "auto", layers = {} }
+  local r = { net = net, target = tname, layers = {} }
   local tm, tp, ts = 0, 0, 0
   for i, L in ipairs(net.layers) do
     local p = M.layer(L, tname, fuse)

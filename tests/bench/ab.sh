@@ -25,6 +25,8 @@ if [ $# -lt 4 ] || [ $# -gt 5 ]; then
 fi
 net=$1 target=$2 va=$3 vb=$4
 root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+# shellcheck source=tests/scripts/common.sh
+. "$root/tests/scripts/common.sh"
 dir=${5:-${BUILD:-build}/ab}
 LUA=${LUA:-lua5.4}
 CC=${CC:-cc}
@@ -62,7 +64,7 @@ variant() {
     local name upper cflags=()
     name=$(basename -- "$c" .c)
     upper=$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')
-    read -r -a cflags <<<"$(sed -n '1,/\*\//s/^ \* cflags:[[:space:]]*//p' "$c" | head -n 1)"
+    read -r -a cflags <<<"$(sg_gen_cflags "$c")"
     local opt=-O3
     [ "$target" = scalar ] && opt=-O2
     "$CC" -std=c11 "$opt" "${cflags[@]}" -I "$out" "-DSG_NET_HEADER=\"$name.h\"" \

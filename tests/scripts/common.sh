@@ -42,3 +42,9 @@ sg_tail() {
 sg_net_args() {
     sed -n 's/^-- sepgen-args: *//p' "$1" | head -n 1
 }
+
+# sg_gen_cflags FILE.c: the compiler flags a generated file names on the
+# ` * cflags:` line of its first comment block (empty when it has none).
+sg_gen_cflags() {
+    sed -n '1,/\*\//{s/^ \* cflags:[[:space:]]*//p;}' "$1" | head -n 1 | sed 's/[[:space:]]*$//'
+}

@@ -120,11 +120,10 @@ n=$(basename -- "$c" .c)
 for f in "$out/$n.h" "$out/sg.h" "$out/check/${n}_check.c" "$out/check/sg_generic.c"; do
     [ -f "$f" ] || fail "generator did not write $f"
 done
-cflags_line=$(sed -n '1,40{/^ \* cflags:/{p;q;}}' "$c")
-if [ -z "$cflags_line" ] && [ "$target" != scalar ]; then
+cflags=$(sg_gen_cflags "$c")
+if [ -z "$cflags" ] && [ "$target" != scalar ]; then
     fail "$c has no ' * cflags:' line in its first comment"
 fi
-cflags=$(printf '%s\n' "$cflags_line" | sed 's/^ \* cflags:[[:space:]]*//; s/[[:space:]]*$//')
 note "generated $n for $target${cflags:+ (cflags: $cflags)}"
 srcs="$out/$n.c $out/check/${n}_check.c $out/check/sg_generic.c"
 
