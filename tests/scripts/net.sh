@@ -120,10 +120,11 @@ n=$(basename -- "$c" .c)
 for f in "$out/$n.h" "$out/sg.h" "$out/check/${n}_check.c" "$out/check/sg_generic.c"; do
     [ -f "$f" ] || fail "generator did not write $f"
 done
-cflags=$(sg_gen_cflags "$c")
-if [ -z "$cflags" ] && [ "$target" != scalar ]; then
+# SIMD files name their flags (an empty list on neon: the cross compiler needs none)
+if [ "$target" != scalar ] && ! sed -n '1,/\*\//p' "$c" | grep -q '^ \* cflags:'; then
     fail "$c has no ' * cflags:' line in its first comment"
 fi
+cflags=$(sg_gen_cflags "$c")
 note "generated $n for $target${cflags:+ (cflags: $cflags)}"
 srcs="$out/$n.c $out/check/${n}_check.c $out/check/sg_generic.c"
 
