@@ -252,7 +252,7 @@ local function fused_code(L, p, i, st, vars, tdir)
     for _, n in ipairs(f.pw) do
       local pv = util.copy(vars)
       pv.st, pv.fn = f.pw_of[n], "Pw_" .. L.name .. "_P" .. util.int(n * L.MW)
-      parts[#parts + 1] = render((f.pw_of[n].tdir or tdir) .. "/pw.c.in", pv)
+      parts[#parts + 1] = render((f.pw_of[n].tdir or tdir) .. "/" .. (f.pw_of[n].tname or "pw") .. ".c.in", pv)
     end
   end
   return table.concat(parts, "\n")
@@ -301,7 +301,7 @@ local function layer_code(net, p, tdir)
     if p.fused then
       code = fused_code(L, p, i, st, vars, tdir)
     else
-      code = render((st.tdir or tdir) .. "/" .. st.kind .. ".c.in", vars)
+      code = render((st.tdir or tdir) .. "/" .. (st.tname or st.kind) .. ".c.in", vars)
     end
     if st.kind == "pw" and st.mode == "classes" then
       local rows = {}

@@ -367,9 +367,10 @@ local function as_classes(srcs, cout, S)
   return runs
 end
 
--- force_nr: the panel width another variant of the same weights packed
--- (fused bands share the layer's packed projection)
-local function pw_stage(tg, pw, P, bias, force_nr)
+-- force_nr, force_pair: the panel width and pair tiles (true / false) of
+-- another variant of the same weights (fused bands share the layer's packed
+-- projection)
+local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
   local st = { kind = "pw", P = P, cin = pw.cin, cout = pw.cout, S = pw.S, bias = bias }
   local mode, G, cout_g, in_step = "dense", 1, pw.cout, 0
   if pw.topo then
@@ -438,14 +439,48 @@ local function pw_stage(tg, pw, P, bias, force_nr)
       end
       if best then break end
     end
+    -- Pixel pairs (tg.pair_tile): with cout an odd number of half vectors
+    -- (24 on AVX-512), a pixel-major tile wastes the last vector's upper half
+    -- (25% of the FMAs at cout 24).  A vector of the pair tile holds VW/2
+    -- output channels of two pixels, lanes alternating (p0, p1); the tile
+    -- repacks its pixels' inputs so each double in a stack buffer holds one
+    -- input channel of both pixels, read by one 64-bit broadcast, and
+    -- de-interleaves the accumulators once at the end.  Its cost: the FMA
+    -- step of R pairs x nv vectors over the input channels padded to whole
+    -- vectors, plus about one cycle per pair and 16 channels for the repack.
+    if tg.pair_tile and mode == "dense" and (force_pair ~= false) then
+      local half = VW / 2
+      local nv = cout_g / half
+      local k16 = util.ceil_div(pw.cin, VW) * VW
+      local R = min(8, floor((tg.regs - 1 - nv) / max(nv, 1)))
+      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 2 and R * k16 * 8 <= 16 * 1024 then
+        local tiles = floor(P / (2 * R))
+        local rem = P - tiles * 2 * R
+        local pc = (tiles * step(R, nv) + (rem > 0 and step(util.ceil_div(rem, 2), nv) or 0)) * k16 / pw.cin +
+                   P / 16 * k16 / pw.cin
+        if force_pair or pc < bestc - 1e-9 then
+          st.pair = { R = R, nv = nv, k16 = k16 }
+          reason = string.format("pixel pairs: %d pairs x %d vectors, each vector %d outputs of 2 pixels; %d " ..
+            "outputs are %d half vectors, so pixel-major tiles leave half of a vector idle: of this " ..
+            "target's register tiles (%s) the best costs %s cycles per input channel, pairs %s (%s%% of " ..
+            "the FMA peak; the inputs repacked to a %d KiB stack buffer per tile, %d input channels " ..
+            "padded to %d); %s", R, nv, half, cout_g, nv, table.concat(util.map(tg.pw_tiles, function(c)
+              return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(bestc, 1),
+            util.fixed(pc, 1), util.fixed(100 * P * cout_g / VW / 2 / pc, 0), util.ceil_div(R * k16 * 8, 1024),
+            pw.cin, k16, tg.pw_reason)
+        end
+      end
+    end
     mr, nr = best[1], best[2] * VW
-    reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one with the " ..
+    if not st.pair then reason = string.format("%d pixels x %d vector%s: of this target's register " ..
+      "tiles (%s) the one with the " ..
       "fewest estimated cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a " ..
       "tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s",
       min(mr, P), best[2],
       best[2] == 1 and "" or "s", table.concat(util.map(tg.pw_tiles, function(c)
         return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(bestc, 1),
-      util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason)
+      util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason) end
+    if st.pair then mr, nr = 2 * st.pair.R, cout_g end
   else
     if tg.simd then
       reason = "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..
@@ -490,6 +525,13 @@ local function pw_stage(tg, pw, P, bias, force_nr)
   st.tail_stride = (bias and nt_pad or 0) + pw.S * nt_pad
   st.group_stride = st.npanels * st.panel_stride + st.tail_stride
   st.wfloats = G * st.group_stride
+  if st.pair then
+    -- packed: [bias 2*cout] then per padded input channel [2*cout], lanes
+    -- (output 8v + l/2 of vector v, lane l); see templates/pack.c.in
+    st.tname = "pw_pair"
+    st.wfloats = ((bias and 1 or 0) + st.pair.k16) * 2 * cout_g
+    st.panel_stride = st.wfloats
+  end
   -- loop order: with every weight of the layer in L1, a pixel tile's inputs
   -- stay in L1 across all panels; otherwise one panel's weights stay in
   -- L1/L2 while the pixels stream past
@@ -504,7 +546,9 @@ local function pw_stage(tg, pw, P, bias, force_nr)
   end
   st.nblocks = st.pfull > 0 and floor(st.pfull / st.pblock) or 0
   st.prest = st.pfull - st.nblocks * st.pblock
-  st.order_reason = (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and
+  st.order_reason = st.pair and string.format("one panel (%d KiB of weights): pixel tiles in order",
+      util.ceil_div(wbytes, 1024)) or
+    (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and
     string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels",
       util.ceil_div(wbytes, 1024)) or
     string.format("blocks of %d pixels (%d KiB of input, kept in L2) outer, then panels (%d KiB of weights " ..
@@ -602,6 +646,15 @@ function M.fusion(tg, L, d, q, fuse)
     return nil, string.format("not fused: bands would be one output row (%d KiB of depthwise output " ..
       "a row), too short for the depthwise stage's output rows in pairs", util.ceil_div(row_bytes, 1024))
   end
+  -- nor in bands of under 4 rows when the depthwise stage has stride 2 and
+  -- rows in pairs (ab.sh "--fuse never" vs "--fuse auto", MobileNet v2 s2_1
+  -- on avx512 with pixel-pair projections: 2-row bands 7% slower; s1_1,
+  -- stride 1, 5% faster in 2-row bands)
+  if fuse ~= "always" and B < 4 and d.pairs and L.sh > 1 then
+    return nil, string.format("not fused: bands of %d output rows (%d KiB of depthwise output) at " ..
+      "stride %d read %d input rows each, measured slower than the unfused stage's output rows in pairs",
+      B, util.ceil_div(B * row_bytes, 1024), L.sh, (B - 1) * L.sh + L.kh)
+  end
   -- every band re-reads the projection's weights: worth it while they stay
   -- in L2 or cost less traffic than writing and re-reading the intermediate
   local wbytes = 4 * q.wfloats
@@ -619,8 +672,9 @@ function M.fusion(tg, L, d, q, fuse)
       f.dw[#f.dw + 1] = f.dw[key]
     end
     if not f.pw_of[n] then
-      local st = pw_stage(tg, L.pw, n * L.MW, L.bias, q.nr)
-      assert(st.nr == q.nr and st.wfloats == q.wfloats, "fused projection packs differently")
+      local st = pw_stage(tg, L.pw, n * L.MW, L.bias, q.nr, q.pair ~= nil)
+      assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
+        "fused projection packs differently")
       f.pw_of[n] = st
       f.pw[#f.pw + 1] = n
     end

@@ -50,6 +50,7 @@ M.avx512 = {
   dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
   fuse_min = 1024 * 1024,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
+  pair_tile = true,   -- templates/simd/pw_pair.c.in (unpack, 64-bit broadcast, permutex2var)
   dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
               "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
   pw_reason = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm " ..

@@ -94,13 +94,49 @@ function T.fusion_auto_fits_l2()
 end
 
 function T.fusion_auto_not_in_one_row_bands_when_rows_pair()
-  -- MobileNet v2 s2_2: 32 KiB of depthwise output a row, so one-row bands,
+  -- 56x56x144 -> 16: 32 KiB of depthwise output a row, so one-row bands,
   -- while unfused its depthwise stage computes output rows in pairs
-  local p = sep("avx512", 56, 56, 144, 24)
+  local p = sep("avx512", 56, 56, 144, 16)
   H.ok(p.stages[1].pairs, "depthwise rows in pairs")
   H.eq(p.fused, nil, "fused")
   H.contains(p.fusion_reason, "too short for the depthwise stage's output rows in pairs", "reason")
-  H.ok(sep("avx512", 56, 56, 144, 24, "always").fused, "--fuse always still fuses it")
+  H.ok(sep("avx512", 56, 56, 144, 16, "always").fused, "--fuse always still fuses it")
+end
+
+function T.fusion_auto_not_in_short_stride2_bands_when_rows_pair()
+  -- MobileNet v2 s2_1: 2-row bands at stride 2 (the pair projection's 16
+  -- pixel rows made B = 2), measured slower than unfused with row pairs
+  local p = sep("avx512", 112, 112, 96, 24, nil, { stride = 2 })
+  H.ok(p.stages[1].pairs, "depthwise rows in pairs")
+  H.eq(p.fused, nil, "fused")
+  H.contains(p.fusion_reason, "at stride 2 read 5 input rows each", "reason")
+end
+
+-- pixel-pair projection tiles: AVX-512 only, output counts that are an odd
+-- number of half vectors, when their estimated cost is lower
+function T.pixel_pair_tiles()
+  local q = sep("avx512", 112, 112, 96, 24, "never", { stride = 2 }).stages[2]
+  H.ok(q.pair, "24 outputs: pairs")
+  H.eq(q.pair.R, 8, "8 pairs")
+  H.eq(q.pair.nv, 3, "3 vectors")
+  H.eq(q.wfloats, (1 + 96) * 48, "packed: bias + 96 channels x 48")
+  H.contains(q.tile_reason, "pixel pairs: 8 pairs x 3 vectors", "reason")
+  H.contains(q.tile_reason, "the best costs 3136.0 cycles per input channel, pairs 2548.0", "costs")
+  local odd = sep("avx512", 23, 23, 57, 24, "never").stages[2]
+  H.ok(odd.pair, "57 inputs, 24 outputs: pairs")
+  H.eq(odd.pair.k16, 64, "57 input channels padded to 64")
+  local w = sep("avx512", 40, 40, 48, 40, "never").stages[2]
+  H.ok(w.pair, "40 outputs: pairs")
+  H.eq(w.pair.R, 5, "5 vectors: 5 pairs (25 accumulators + 5 weights + 1 input)")
+  -- 72 outputs: 9 vectors leave room for 2 pairs only, costlier than 9x3 tiles
+  H.eq(sep("avx512", 23, 23, 57, 72, "never").stages[2].pair, nil, "72 outputs: 2 pairs lose")
+  H.eq(sep("avx512", 56, 56, 96, 32, "never").stages[2].pair, nil, "32 outputs: whole vectors")
+  H.eq(sep("avx2", 56, 56, 96, 24, "never").stages[2].pair, nil, "avx2: 24 outputs are 3 whole vectors")
+  H.eq(sep("avx512", 56, 56, 96, 88, "never").stages[2].pair, nil, "88 outputs: 11 half vectors, too many")
+  -- fused bands pack like the layer: every band's projection uses pairs
+  local f = sep("avx512", 24, 24, 232, 24, "always")
+  H.ok(f.fused and f.stages[2].pair, "fused, pairs")
+  for _, n in ipairs(f.fused.pw) do H.ok(f.fused.pw_of[n].pair, "band of " .. n .. " rows: pairs") end
 end
 
 function T.fusion_scalar_saves_ram()

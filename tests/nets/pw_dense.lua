@@ -36,6 +36,11 @@ return {
     { name = "a_max",   op = "pwconv", input = { h = 1,  w = 15, c = 31 }, cout = 8,  act = { max = 0 }, bias = false },
     { name = "res8",    op = "pwconv", input = { h = 4,  w = 5,  c = 8 },  cout = 8,  residual = true },
     { name = "res17",   op = "pwconv", input = { h = 9,  w = 7,  c = 17 }, residual = true, act = "relu" },
+    -- AVX-512 pixel pairs (outputs an odd number of half vectors): 99 px = 6 tiles of 8
+    -- pairs + a 3-pixel tail (2 pairs, the last one pixel); 225 px: the tail is one pixel;
+    -- 40 inputs: a partial 16-channel chunk
+    { name = "pair_odd", op = "pwconv", input = { h = 11, w = 9,  c = 48 }, cout = 24, act = "relu6" },
+    { name = "pair8",   op = "pwconv", input = { h = 15, w = 15, c = 40 }, cout = 8,  bias = false },
     { name = "res33",   op = "pwconv", input = { h = 1,  w = 1,  c = 33 }, cout = 33, residual = true, bias = false, act = { min = 0 } },
   },
 }
