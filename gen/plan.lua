@@ -272,6 +272,17 @@ local function spatial_stage(tg, kind, g)
         t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv)
     end
   end
+  -- passes over channel blocks at stride 1 pair output rows too: twice
+  -- the independent accumulator chains of one row (FMA latency), each
+  -- weight vector loaded once for both rows (tests/bench/ab.sh on avx512:
+  -- 14x14x512 -8.5%, 14x14x384 -12%, 7x7x1024 -7%, 7x7x960 and 14x14x576
+  -- within noise; the stride-2 14x14x512 -> 7x7 stage was 6% slower)
+  if st.cb and g.sh == 1 and 2 * st.ur * t1.nv <= tg.dw_acc then
+    st.pairs = true
+    st.pairs_reason = string.format("output rows in pairs (2 x %d pixels x %d vector%s = %d accumulators): " ..
+      "twice the independent FMA chains of one row, each weight vector loaded once for both rows", st.ur,
+      t1.nv, t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv)
+  end
   -- packed weights: per tile [bias npad][kh*kw taps][npad] (npad: nacc
   -- rounded up to whole vectors, zero-filled)
   local taps = g.kh * g.kw

@@ -64,6 +64,15 @@ function T.blocks_divide_tiles_and_count_the_tail_pass()
   H.contains(st.order_reason, (H.idiv(st.tiles[1].count, st.cb) + 1) .. " passes over", "tail pass counted")
 end
 
+function T.passes_pair_rows_at_stride_1()
+  local st = dw_stage(sep("avx512", 14, 14, 512, 512))
+  H.ok(st.cb and st.pairs, "14x14x512: passes and row pairs")
+  H.contains(st.pairs_reason, "twice the independent FMA chains", "reason")
+  local s2 = dw_stage(sep("avx512", 14, 14, 512, 1024, nil, { stride = 2 }))
+  H.ok(s2.cb, "stride 2: passes")
+  H.eq(s2.pairs, nil, "stride 2: no row pairs")
+end
+
 function T.scalar_never_blocks()
   local st = dw_stage(sep("scalar", 14, 14, 512, 512))
   H.eq(st.cb, nil, "cb")
