@@ -657,15 +657,6 @@ function M.fusion(tg, L, d, q, fuse)
     return nil, string.format("not fused: bands would be one output row (%d KiB of depthwise output " ..
       "a row), too short for the depthwise stage's output rows in pairs", util.ceil_div(row_bytes, 1024))
   end
-  -- nor in bands of under 4 rows when the depthwise stage has stride 2 and
-  -- rows in pairs (ab.sh "--fuse never" vs "--fuse auto", MobileNet v2 s2_1
-  -- on avx512 with pixel-pair projections: 2-row bands 7% slower; s1_1,
-  -- stride 1, 5% faster in 2-row bands)
-  if fuse ~= "always" and B < 4 and d.pairs and L.sh > 1 then
-    return nil, string.format("not fused: bands of %d output rows (%d KiB of depthwise output) at " ..
-      "stride %d read %d input rows each, measured slower than the unfused stage's output rows in pairs",
-      B, util.ceil_div(B * row_bytes, 1024), L.sh, (B - 1) * L.sh + L.kh)
-  end
   -- every band re-reads the projection's weights: worth it while they stay
   -- in L2 or cost less traffic than writing and re-reading the intermediate
   local wbytes = 4 * q.wfloats
