@@ -458,13 +458,21 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     -- input channel of both pixels, read by one 64-bit broadcast, and
     -- de-interleaves the accumulators once at the end.  Its cost: the FMA
     -- step of R pairs x nv vectors over the input channels padded to whole
-    -- vectors, plus about one cycle per pair and 16 channels for the repack.
+    -- vectors, plus about one cycle per pixel and 16 channels for the
+    -- repack.  Each weight is packed twice (both lanes of a pair) and every
+    -- tile reads all of them: pairs are taken only while those fit 32 KiB
+    -- (measured with 19 and 28 KiB: MobileNet v2's s2_1 and s2_2), and R
+    -- shrinks so the stack buffer stays within 16 KiB.
+    local tiles_text = table.concat(util.map(tg.pw_tiles, function(c)
+      return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", ")
     if tg.pair_tile and mode == "dense" and (force_pair ~= false) then
+      assert(VW == 16, "pair tiles are written for 16-float vectors")
       local half = VW / 2
       local nv = cout_g / half
       local k16 = util.ceil_div(pw.cin, VW) * VW
-      local R = min(8, floor((tg.regs - 1 - nv) / max(nv, 1)))
-      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 2 and R * k16 * 8 <= 16 * 1024 then
+      local R = min(8, floor((tg.regs - 1 - nv) / max(nv, 1)), floor(16 * 1024 / (8 * k16)))
+      local pw_bytes = 4 * ((bias and 1 or 0) + k16) * 2 * cout_g
+      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 2 and (force_pair or pw_bytes <= 32 * 1024) then
         local tiles = floor(P / (2 * R))
         local rem = P - tiles * 2 * R
         local pc = (tiles * step(R, nv) + (rem > 0 and step(util.ceil_div(rem, 2), nv) or 0)) * k16 / pw.cin +
@@ -475,8 +483,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
             "outputs are %d half vectors, so pixel-major tiles leave half of a vector idle: of this " ..
             "target's register tiles (%s) the best costs %s cycles per input channel, pairs %s (%s%% of " ..
             "the FMA peak; the inputs repacked to a %d KiB stack buffer per tile, %d input channels " ..
-            "padded to %d); %s", R, nv, half, cout_g, nv, table.concat(util.map(tg.pw_tiles, function(c)
-              return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(bestc, 1),
+            "padded to %d); %s", R, nv, half, cout_g, nv, tiles_text, util.fixed(bestc, 1),
             util.fixed(pc, 1), util.fixed(100 * P * cout_g / VW / 2 / pc, 0), util.ceil_div(R * k16 * 8, 1024),
             pw.cin, k16, tg.pw_reason)
         end
@@ -488,8 +495,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
       "fewest estimated cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a " ..
       "tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s",
       min(mr, P), best[2],
-      best[2] == 1 and "" or "s", table.concat(util.map(tg.pw_tiles, function(c)
-        return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", "), util.fixed(bestc, 1),
+      best[2] == 1 and "" or "s", tiles_text, util.fixed(bestc, 1),
       util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason) end
     if st.pair then mr, nr = 2 * st.pair.R, cout_g end
   else
@@ -674,7 +680,7 @@ function M.fusion(tg, L, d, q, fuse)
       f.dw[#f.dw + 1] = f.dw[key]
     end
     if not f.pw_of[n] then
-      local st = pw_stage(tg, L.pw, n * L.MW, L.bias, q.nr, q.pair ~= nil)
+      local st = pw_stage(tg, L.pw, n * L.MW, L.bias, (not q.pair) and q.nr or nil, q.pair ~= nil)
       assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
         "fused projection packs differently")
       f.pw_of[n] = st

@@ -67,7 +67,8 @@ function M.text(p, file, note)
         notes[#notes + 1] = string.format("  %d %s: stage %d: %s", i, L.name, si, st.border_reason)
       end
       if st.cb then
-        notes[#notes + 1] = string.format("  %d %s: stage %d: depthwise in %s", i, L.name, si, st.order_reason)
+        notes[#notes + 1] = string.format("  %d %s: stage %d: depthwise in %s%s", i, L.name, si, st.order_reason,
+          st.pairs and ("; " .. st.pairs_reason) or "")
       end
     end
   end

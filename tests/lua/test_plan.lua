@@ -136,13 +136,23 @@ function T.pixel_pair_tiles()
   local w = sep("avx512", 40, 40, 48, 40, "never").stages[2]
   H.ok(w.pair, "40 outputs: pairs")
   H.eq(w.pair.R, 5, "5 vectors: 5 pairs (25 accumulators + 5 weights + 1 input)")
-  -- 72 outputs: 9 vectors leave room for 2 pairs only, costlier than 9x3 tiles
+  -- 72 outputs from 57 inputs (padded to 64): 2 pairs cost more than 9x3 tiles
   H.eq(sep("avx512", 23, 23, 57, 72, "never").stages[2].pair, nil, "72 outputs: 2 pairs lose")
+  -- doubled weights beyond 32 KiB: no pairs (232 inputs -> 24: 46 KiB)
+  H.eq(sep("avx512", 24, 24, 232, 24, "never").stages[2].pair, nil, "46 KiB of pair weights")
+  -- the 16 KiB stack buffer: 400 inputs -> 8 outputs take 5 pairs, not 8
+  local s8 = sep("avx512", 20, 20, 400, 8, "never").stages[2]
+  H.ok(s8.pair, "8 outputs: pairs")
+  H.eq(s8.pair.R, 5, "R shrinks to 16 KiB / (8 x 400)")
+  -- fused 72 outputs from 16 inputs: the bands' projections take pairs
+  -- without a 72-wide pixel-major tile to match (none exists)
+  local f72 = sep("avx512", 160, 160, 16, 72, "always")
+  H.ok(f72.fused and f72.stages[2].pair, "fused 72 outputs: pairs")
   H.eq(sep("avx512", 56, 56, 96, 32, "never").stages[2].pair, nil, "32 outputs: whole vectors")
   H.eq(sep("avx2", 56, 56, 96, 24, "never").stages[2].pair, nil, "avx2: 24 outputs are 3 whole vectors")
   H.eq(sep("avx512", 56, 56, 96, 88, "never").stages[2].pair, nil, "88 outputs: 11 half vectors, too many")
   -- fused bands pack like the layer: every band's projection uses pairs
-  local f = sep("avx512", 24, 24, 232, 24, "always")
+  local f = sep("avx512", 40, 40, 48, 40, "always")
   H.ok(f.fused and f.stages[2].pair, "fused, pairs")
   for _, n in ipairs(f.fused.pw) do H.ok(f.fused.pw_of[n].pair, "band of " .. n .. " rows: pairs") end
 end

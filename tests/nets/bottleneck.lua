@@ -10,6 +10,8 @@ return {
     { name = "k3s2",   op = "bottleneck", input = { h = 7,  w = 9,  c = 16 }, k = 3, stride = 2, cout = 16,
       dw_act = "relu6", mid_act = "relu", act = "relu", residual = true },                   -- mid 4x5
     { name = "k5s2",   op = "bottleneck", input = { h = 13, w = 13, c = 8 },  k = 5, stride = 2, cout = 12, up_k = 3 }, -- mid 7x7
+    -- AVX-512: the 10x10 projection to 24 channels runs in pixel pairs, into scratch
+    { name = "bpair",  op = "bottleneck", input = { h = 20, w = 20, c = 32 }, k = 3, stride = 2, cout = 24 },
     { name = "k3s1",   op = "bottleneck", input = { h = 9,  w = 9,  c = 9 },  k = 3, stride = 1, cout = 9, residual = true },
     { name = "k3s3",   op = "bottleneck", input = { h = 13, w = 14, c = 17 }, k = 3, stride = 3, cout = 33, up_k = 5 }, -- mid 5x5
     { name = "s21",    op = "bottleneck", input = { h = 15, w = 7,  c = 8 },  k = 3, stride = { 2, 1 }, cout = 8,
