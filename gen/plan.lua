@@ -467,8 +467,8 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
       return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", ")
     if tg.pair_tile and mode == "dense" and (force_pair ~= false) then
       assert(VW == 16, "pair tiles are written for 16-float vectors")
-      local half = VW / 2
-      local nv = cout_g / half
+      local half = util.idiv(VW, 2)
+      local nv = util.idiv(cout_g, half)
       local k16 = util.ceil_div(pw.cin, VW) * VW
       local R = min(8, floor((tg.regs - 1 - nv) / max(nv, 1)), floor(16 * 1024 / (8 * k16)))
       local pw_bytes = 4 * ((bias and 1 or 0) + k16) * 2 * cout_g
