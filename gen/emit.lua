@@ -251,8 +251,9 @@ local function fused_code(L, p, i, st, vars, tdir)
   else
     for _, n in ipairs(f.pw) do
       local pv = util.copy(vars)
-      pv.st, pv.fn = f.pw_of[n], "Pw_" .. L.name .. "_P" .. util.int(n * L.MW)
-      parts[#parts + 1] = render((f.pw_of[n].tdir or tdir) .. "/" .. (f.pw_of[n].tname or "pw") .. ".c.in", pv)
+      local q = f.pw_of[n]
+      pv.st, pv.fn = q, "Pw_" .. L.name .. "_P" .. util.int(n * L.MW)
+      parts[#parts + 1] = render((q.tdir or tdir) .. "/" .. (q.tname or q.kind) .. ".c.in", pv)
     end
   end
   return table.concat(parts, "\n")

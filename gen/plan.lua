@@ -236,6 +236,14 @@ local function spatial_stage(tg, kind, g)
     cb = max(1, floor(tg.dw_l1 / (g.kh * st.in_w * t1.ct * 4)))
     while t1.count % cb ~= 0 do cb = cb - 1 end
   end
+  -- two output rows per pixel group when twice the accumulators fit
+  local function pair_rows(why)
+    if 2 * st.ur * t1.nv <= tg.dw_acc then
+      st.pairs = true
+      st.pairs_reason = string.format("output rows in pairs (2 x %d pixels x %d vector%s = %d accumulators): %s",
+        st.ur, t1.nv, t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv, why)
+    end
+  end
   local why_not
   if not simd then
     st.order_reason = "one pass, pixels outer (scalar code)"
@@ -265,23 +273,15 @@ local function spatial_stage(tg, kind, g)
       "(%d input rows x %d channels = %d KiB, %s)", g.kh, g.C, util.ceil_div(rows_bytes, 1024), why_not)
     -- rows beyond L1 in one pass: two output rows per pixel group, so the
     -- input rows they share come from L2 once for both
-    if rows_bytes > tg.dw_l1 and 2 * st.ur * t1.nv <= tg.dw_acc then
-      st.pairs = true
-      st.pairs_reason = string.format("output rows in pairs (2 x %d pixels x %d " ..
-        "vector%s = %d accumulators): the input rows both read are loaded from L2 once", st.ur, t1.nv,
-        t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv)
-    end
+    if rows_bytes > tg.dw_l1 then pair_rows("the input rows both read are loaded from L2 once") end
   end
   -- passes over channel blocks at stride 1 pair output rows too: twice
   -- the independent accumulator chains of one row (FMA latency), each
   -- weight vector loaded once for both rows (tests/bench/ab.sh on avx512:
   -- 14x14x512 -8.5%, 14x14x384 -12%, 7x7x1024 -7%, 7x7x960 and 14x14x576
   -- within noise; the stride-2 14x14x512 -> 7x7 stage was 6% slower)
-  if st.cb and g.sh == 1 and 2 * st.ur * t1.nv <= tg.dw_acc then
-    st.pairs = true
-    st.pairs_reason = string.format("output rows in pairs (2 x %d pixels x %d vector%s = %d accumulators): " ..
-      "twice the independent FMA chains of one row, each weight vector loaded once for both rows", st.ur,
-      t1.nv, t1.nv == 1 and "" or "s", 2 * st.ur * t1.nv)
+  if st.cb and g.sh == 1 then
+    pair_rows("twice the independent FMA chains of one row, each weight vector loaded once for both rows")
   end
   -- packed weights: per tile [bias npad][kh*kw taps][npad] (npad: nacc
   -- rounded up to whole vectors, zero-filled)
@@ -450,6 +450,14 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
       end
       if best then break end
     end
+    local tiles_text = table.concat(util.map(tg.pw_tiles, function(c)
+      return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", ")
+    mr, nr = best[1], best[2] * VW
+    reason = string.format("%d pixels x %d vector%s: of this target's register tiles (%s) the one with " ..
+      "the fewest estimated cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a " ..
+      "tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s",
+      min(mr, P), best[2], best[2] == 1 and "" or "s", tiles_text, util.fixed(bestc, 1),
+      util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason)
     -- Pixel pairs (tg.pair_tile): with cout an odd number of half vectors
     -- (24 on AVX-512), a pixel-major tile wastes the last vector's upper half
     -- (25% of the FMAs at cout 24).  A vector of the pair tile holds VW/2
@@ -463,8 +471,6 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     -- tile reads all of them: pairs are taken only while those fit 32 KiB
     -- (measured with 19 and 28 KiB: MobileNet v2's s2_1 and s2_2), and R
     -- shrinks so the stack buffer stays within 16 KiB.
-    local tiles_text = table.concat(util.map(tg.pw_tiles, function(c)
-      return util.int(c[1]) .. "x" .. util.int(c[2]) end), ", ")
     if tg.pair_tile and mode == "dense" and (force_pair ~= false) then
       assert(VW == 16, "pair tiles are written for 16-float vectors")
       local half = util.idiv(VW, 2)
@@ -479,6 +485,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
                    P / 16 * k16 / pw.cin
         if force_pair or pc < bestc - 1e-9 then
           st.pair = { R = R, nv = nv, k16 = k16 }
+          mr, nr = 2 * R, cout_g
           reason = string.format("pixel pairs: %d pairs x %d vectors, each vector %d outputs of 2 pixels; %d " ..
             "outputs are %d half vectors, so pixel-major tiles leave half of a vector idle: of this " ..
             "target's register tiles (%s) the best costs %s cycles per input channel, pairs %s (%s%% of " ..
@@ -489,15 +496,6 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
         end
       end
     end
-    mr, nr = best[1], best[2] * VW
-    if not st.pair then reason = string.format("%d pixels x %d vector%s: of this target's register " ..
-      "tiles (%s) the one with the " ..
-      "fewest estimated cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a " ..
-      "tile step costs the most of its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s",
-      min(mr, P), best[2],
-      best[2] == 1 and "" or "s", tiles_text, util.fixed(bestc, 1),
-      util.fixed(100 * P * cout_g / VW / 2 / bestc, 0), tg.pw_reason) end
-    if st.pair then mr, nr = 2 * st.pair.R, cout_g end
   else
     if tg.simd then
       reason = "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " ..
@@ -547,7 +545,6 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     -- (output 8v + l/2 of vector v, lane l); see templates/pack.c.in
     st.tname = "pw_pair"
     st.wfloats = ((bias and 1 or 0) + st.pair.k16) * 2 * cout_g
-    st.panel_stride = st.wfloats
   end
   -- loop order: with every weight of the layer in L1, a pixel tile's inputs
   -- stay in L1 across all panels; otherwise one panel's weights stay in
@@ -562,7 +559,6 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     st.pblock = min(st.pfull, rows * mr)
   end
   st.nblocks = st.pfull > 0 and floor(st.pfull / st.pblock) or 0
-  st.prest = st.pfull - st.nblocks * st.pblock
   st.order_reason = st.pair and string.format("one panel (%d KiB of weights): pixel tiles in order",
       util.ceil_div(wbytes, 1024)) or
     (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and

@@ -144,17 +144,16 @@ function T.pixel_pair_tiles()
   local s8 = sep("avx512", 20, 20, 400, 8, "never").stages[2]
   H.ok(s8.pair, "8 outputs: pairs")
   H.eq(s8.pair.R, 5, "R shrinks to 16 KiB / (8 x 400)")
-  -- fused 72 outputs from 16 inputs: the bands' projections take pairs
-  -- without a 72-wide pixel-major tile to match (none exists)
-  local f72 = sep("avx512", 160, 160, 16, 72, "always")
-  H.ok(f72.fused and f72.stages[2].pair, "fused 72 outputs: pairs")
+  -- fused bands pack like the layer: every band's projection uses pairs,
+  -- also at 72 outputs, where no 72-wide pixel-major tile exists to match
+  for _, c in ipairs({ { 40, 48, 40 }, { 160, 16, 72 } }) do
+    local f = sep("avx512", c[1], c[1], c[2], c[3], "always")
+    H.ok(f.fused and f.stages[2].pair, c[3] .. " outputs: fused, pairs")
+    for _, n in ipairs(f.fused.pw) do H.ok(f.fused.pw_of[n].pair, c[3] .. ": band of " .. n .. " rows: pairs") end
+  end
   H.eq(sep("avx512", 56, 56, 96, 32, "never").stages[2].pair, nil, "32 outputs: whole vectors")
   H.eq(sep("avx2", 56, 56, 96, 24, "never").stages[2].pair, nil, "avx2: 24 outputs are 3 whole vectors")
   H.eq(sep("avx512", 56, 56, 96, 88, "never").stages[2].pair, nil, "88 outputs: 11 half vectors, too many")
-  -- fused bands pack like the layer: every band's projection uses pairs
-  local f = sep("avx512", 40, 40, 48, 40, "always")
-  H.ok(f.fused and f.stages[2].pair, "fused, pairs")
-  for _, n in ipairs(f.fused.pw) do H.ok(f.fused.pw_of[n].pair, "band of " .. n .. " rows: pairs") end
 end
 
 function T.fusion_scalar_saves_ram()
