@@ -276,10 +276,13 @@ local function spatial_stage(tg, kind, g)
     if rows_bytes > tg.dw_l1 then pair_rows("the input rows both read are loaded from L2 once") end
   end
   -- passes over channel blocks at stride 1 pair output rows too: twice
-  -- the independent accumulator chains of one row (FMA latency), each
-  -- weight vector loaded once for both rows (tests/bench/ab.sh on avx512:
-  -- 14x14x512 -8.5%, 14x14x384 -12%, 7x7x1024 -7%, 7x7x960 and 14x14x576
-  -- within noise; the stride-2 14x14x512 -> 7x7 stage was 6% slower)
+  -- the independent accumulator chains of one row (FMA latency, the likely
+  -- reason), each weight vector loaded once for both rows (tests/bench/ab.sh
+  -- on avx512: 14x14x512 -8.5%, 14x14x384 -12%, 7x7x1024 -7%, 7x7x960 and
+  -- 14x14x576 within noise).  At stride 2 eight shapes went both ways, 9
+  -- rounds each: 28x28x160 -33%, 20x20x256 -6%, 14x14x576 -2..-7%, but
+  -- 14x14x384 +4%, 14x14x512 +6%, 14x14x640 +4..7%, 16x16x512 +1..5%,
+  -- 10x10x1024 +11..13%; stride-2 stages keep one row per group.
   if st.cb and g.sh == 1 then
     pair_rows("twice the independent FMA chains of one row, each weight vector loaded once for both rows")
   end
@@ -467,10 +470,13 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     -- de-interleaves the accumulators once at the end.  Its cost: the FMA
     -- step of R pairs x nv vectors over the input channels padded to whole
     -- vectors, plus about one cycle per pixel and 16 channels for the
-    -- repack.  Each weight is packed twice (both lanes of a pair) and every
-    -- tile reads all of them: pairs are taken only while those fit 32 KiB
-    -- (measured with 19 and 28 KiB: MobileNet v2's s2_1 and s2_2), and R
-    -- shrinks so the stack buffer stays within 16 KiB.
+    -- repack.  R shrinks so the stack buffer stays within 16 KiB.  Two
+    -- limits the model does not see, from tests/bench/ab.sh on avx512
+    -- (7 rounds, twice): pairs won at 1, 3 and 5 vectors (8 outputs +45%,
+    -- 24 +5..11%, 40 +5..14%) but lost at 7 (56 outputs, 3 pairs: 8% and
+    -- 17% slower), so at least 4 pairs; each weight is packed twice and
+    -- every tile reads all of them: pairs won with 46-77 KiB of them (4-5%)
+    -- and lost with 225 KiB, so at most 80 KiB.
     if tg.pair_tile and mode == "dense" and (force_pair ~= false) then
       assert(VW == 16, "pair tiles are written for 16-float vectors")
       local half = util.idiv(VW, 2)
@@ -478,7 +484,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
       local k16 = util.ceil_div(pw.cin, VW) * VW
       local R = min(8, floor((tg.regs - 1 - nv) / max(nv, 1)), floor(16 * 1024 / (8 * k16)))
       local pw_bytes = 4 * ((bias and 1 or 0) + k16) * 2 * cout_g
-      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 2 and (force_pair or pw_bytes <= 32 * 1024) then
+      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 4 and (force_pair or pw_bytes <= 80 * 1024) then
         local tiles = floor(P / (2 * R))
         local rem = P - tiles * 2 * R
         local pc = (tiles * step(R, nv) + (rem > 0 and step(util.ceil_div(rem, 2), nv) or 0)) * k16 / pw.cin +

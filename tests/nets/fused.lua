@@ -9,7 +9,8 @@
 return {
   name = "fused",
   layers = {
-    -- AVX-512 pixel pairs with 9 vectors (2 pairs) in every band's projection
+    -- 72 outputs: 4.5 vectors on AVX-512, too few pairs fit (pixel-major tiles
+    -- with a half-masked tail vector in every band's projection)
     { name = "f72", op = "separable", input = { h = 40, w = 40, c = 16 }, cout = 72, dw_act = "relu6" },
     { name = "small_w", op = "separable", input = { h = 40, w = 40, c = 48 }, cout = 40,
       dw_act = "relu6", act = "relu6" },

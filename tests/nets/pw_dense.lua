@@ -40,7 +40,7 @@ return {
     -- pairs + a 3-pixel tail (2 pairs, the last one pixel); 225 px: the tail is one pixel;
     -- 40 inputs: a partial 16-channel chunk
     { name = "pair_odd", op = "pwconv", input = { h = 11, w = 9,  c = 48 }, cout = 24, act = "relu6" },
-    { name = "pair56",  op = "pwconv", input = { h = 14, w = 14, c = 64 }, cout = 56, act = "relu" },   -- 7 vectors, 3 pairs
+    { name = "pair40",  op = "pwconv", input = { h = 14, w = 14, c = 64 }, cout = 40, act = "relu" },   -- 5 vectors, 5 pairs
     { name = "pair8",   op = "pwconv", input = { h = 15, w = 15, c = 40 }, cout = 8,  bias = false },
     { name = "res33",   op = "pwconv", input = { h = 1,  w = 1,  c = 33 }, cout = 33, residual = true, bias = false, act = { min = 0 } },
   },
