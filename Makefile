@@ -68,6 +68,7 @@ help:
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
 	@echo '  make bench [SHAPES="a.lua b.lua"]  per-layer timing table (tests/bench/README.md)'
 	@echo '  make bench-deps  install XNNPACK, oneDNN and gnuplot for make bench'
+	@echo '  make bench-tile  the AVX-512 projection tile loop against the FMA peak'
 	@echo '  make lint      shellcheck the test scripts'
 	@echo '  make clean     remove $(BUILD)/ and the contents of $(OUT)/ (keeps .keep)'
 	@echo 'Variables: LUA=$(LUA) CC=$(CC) CLANG=$(CLANG) BUILD=$(BUILD)'

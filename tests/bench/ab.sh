@@ -15,7 +15,9 @@
 # Per layer it prints the smallest of the per-round medians for A and B and
 # B/A (below 1: B is faster).  Warm caches, no library, no output check: an
 # A/B tool for development, not the benchmark (make bench).  AB_OFFSET
-# (floats, default 0) shifts the output buffer in loop.c.
+# (floats, default 0) shifts the output buffer in loop.c.  AB_COLD=1: every
+# sample is one run after a 16 MiB cache sweep (loop.c COLD), closer to the
+# conditions of make bench than the warm default.
 # Work files go to DIR (default $BUILD/ab, BUILD default build).
 set -eu
 
@@ -32,6 +34,7 @@ LUA=${LUA:-lua5.4}
 CC=${CC:-cc}
 rounds=${AB_ROUNDS:-3}
 offset=${AB_OFFSET:-0}
+cold=${AB_COLD:-0}
 [ -f "$net" ] || { echo "ab.sh: $net: no such file" >&2; exit 2; }
 net=$(cd -- "$(dirname -- "$net")" && pwd)/$(basename -- "$net")
 # DIR is emptied: refuse /, $HOME, the repository and anything above them
@@ -82,11 +85,13 @@ if [ "$cpu" != none ] && command -v taskset >/dev/null 2>&1; then
     pin=(taskset -c "$cpu")
 fi
 for r in $(seq "$rounds"); do
-    "${pin[@]}" "$bin_a" "$offset" >"$dir/a.$r"
-    "${pin[@]}" "$bin_b" "$offset" >"$dir/b.$r"
+    "${pin[@]}" "$bin_a" "$offset" "$cold" >"$dir/a.$r"
+    "${pin[@]}" "$bin_b" "$offset" "$cold" >"$dir/b.$r"
 done
 
-echo "ab.sh: $(basename -- "$net") $target, A = $va, B = $vb; smallest of $rounds per-round medians (us), warm caches"
+caches="warm caches"
+[ "$cold" = 1 ] && caches="cold (a 16 MiB sweep before each run)"
+echo "ab.sh: $(basename -- "$net") $target, A = $va, B = $vb; smallest of $rounds per-round medians (us), $caches"
 awk -v rounds="$rounds" '
     FNR == 1 { f = FILENAME; sub(/.*\//, "", f); v = substr(f, 1, 1) }
     {

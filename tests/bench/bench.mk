@@ -10,6 +10,9 @@
 #       ONEDNN_MAX_CPU_ISA (e.g. AVX2), BENCH_SECONDS (per-layer budget,
 #       0.4), BENCH_CPU (CPU to pin to, "none" to not pin), BENCH_XNNPACK=0,
 #       BENCH_ONEDNN=0, EXTRA_CFLAGS.
+#   make bench-tile
+#       the AVX-512 projection tile's inner loop against a register-only FMA
+#       loop of the same shape (tests/bench/tilepeak.c; AVX-512 only).
 #   make bench-deps
 #       install XNNPACK, oneDNN and gnuplot (apt-get as root, else print the
 #       command and exit 2).
@@ -20,12 +23,23 @@ BUILD  ?= build
 LUA    ?= lua5.4
 BENCH_DEPS := libxnnpack-dev libpthreadpool-dev libdnnl-dev gnuplot-nox
 
-.PHONY: bench bench-deps
+.PHONY: bench bench-deps bench-tile
 
 bench:
 	@rc=0; for s in $(SHAPES); do \
 	  LUA="$(LUA)" CC="$(CC)" tests/bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" || rc=1; \
 	done; exit $$rc
+
+bench-tile:
+	@if ! grep -qw avx512f /proc/cpuinfo 2>/dev/null; then \
+	  echo "make bench-tile: skipped: this CPU has no AVX-512F (the tile is AVX-512 code)"; \
+	else \
+	  mkdir -p "$(BUILD)/bench" && \
+	  $(CC) -std=c11 -Wall -Wextra -O2 -o "$(BUILD)/bench/tilepeak" tests/bench/tilepeak.c && \
+	  if command -v taskset >/dev/null 2>&1; then \
+	    taskset -c "$$(($$(nproc) - 1))" "$(BUILD)/bench/tilepeak"; \
+	  else "$(BUILD)/bench/tilepeak"; fi; \
+	fi
 
 bench-deps:
 	@if [ "$$(id -u)" = 0 ]; then \

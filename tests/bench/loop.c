@@ -5,11 +5,16 @@
  *
  * Build: cc -O3 <target cflags> -I OUT -DSG_NET_HEADER='"net.h"'
  *        -DSG_NET_LAYERS=net_layers -DSG_NET_COUNT=NET_LAYER_COUNT loop.c OUT/net.c
- * Run:   loop [OFFSET]  prints "layer median_us" per layer, then "total us".
+ * Run:   loop [OFFSET [COLD]]  prints "layer median_us" per layer, then
+ *        "total us".
  *
  * Each layer: weights packed once, then 31 samples; a sample is as many
  * back-to-back runs as fill 2 ms (so caches are warm: this measures the
  * kernels, not cold misses), its time per run; the median is printed.
+ * COLD = 1: instead, 101 samples of one run each, every one after an
+ * untimed sweep that writes and reads a 16 MiB buffer: the layer's tensors
+ * and weights are out of L1/L2 (and partly out of L3) when it starts, about
+ * as in `make bench`, where the libraries run between two samples.
  * OFFSET (floats, default 0) shifts the output buffer against the input: with
  * 0, both start at the same offset within a 4 KiB page, as separate large
  * allocations do (and as tensors sized in multiples of 4 KiB in an arena do),
@@ -23,6 +28,8 @@
 #include SG_NET_HEADER
 
 #define SAMPLES 31
+#define COLD_SAMPLES 101
+#define SWEEP_FLOATS (4u << 20)
 
 static double now(void)
 {
@@ -57,6 +64,9 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const size_t offset = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 0;
+    const int cold = argc > 2 && atoi(argv[2]) == 1;
+    float *sweep = cold ? buffer(SWEEP_FLOATS) : NULL;
+    volatile float sink = 0.0f;
     double total = 0.0;
     for (int i = 0; i < SG_NET_COUNT; i++) {
         const sg_layer *L = &SG_NET_LAYERS[i];
@@ -70,8 +80,21 @@ int main(int argc, char **argv)
         float *w = buffer(wn);
         const sg_weights W = { w, w, w, w, w, w };
         L->pack(&W, packed);
-        double t[SAMPLES];
-        for (int r = 0; r < SAMPLES; r++) {
+        double t[COLD_SAMPLES];
+        const int ns = cold ? COLD_SAMPLES : SAMPLES;
+        for (int r = 0; r < ns; r++) {
+            if (cold) {
+                float acc = 0.0f;
+                for (size_t k = 0; k < SWEEP_FLOATS; k += 16) {
+                    sweep[k] += 1.0f;
+                    acc += sweep[k];
+                }
+                sink = acc;
+                const double t0 = now();
+                L->run(in, skip, out, packed, scratch);
+                t[r] = now() - t0;
+                continue;
+            }
             const double t0 = now();
             long reps = 0;
             double t1;
@@ -82,9 +105,9 @@ int main(int argc, char **argv)
             } while (t1 - t0 < 2e-3);
             t[r] = (t1 - t0) / (double)reps;
         }
-        qsort(t, SAMPLES, sizeof t[0], cmp);
-        printf("%s %.2f\n", L->name, t[SAMPLES / 2] * 1e6);
-        total += t[SAMPLES / 2];
+        qsort(t, (size_t)ns, sizeof t[0], cmp);
+        printf("%s %.2f\n", L->name, t[ns / 2] * 1e6);
+        total += t[ns / 2];
         free(in);
         free(skip);
         free(out - offset);
@@ -93,5 +116,7 @@ int main(int argc, char **argv)
         free(w);
     }
     printf("total %.2f\n", total * 1e6);
+    (void)sink;
+    free(sweep);
     return 0;
 }
