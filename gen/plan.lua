@@ -570,9 +570,33 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and
     string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels",
       util.ceil_div(wbytes, 1024)) or
-    string.format("blocks of %d pixels (%d KiB of input, kept in L2) outer, then panels (%d KiB of weights " ..
-      "each, kept in L1/L2), then pixel tiles", st.pblock, util.ceil_div(4 * st.pblock * pw.cin, 1024),
+    string.format("%s outer, then panels (%d KiB of weights each, kept in L1/L2), then pixel tiles",
+      st.nblocks > 1 and string.format("blocks of %d pixels (%d KiB of input, kept in L2)", st.pblock,
+        util.ceil_div(4 * st.pblock * pw.cin, 1024)) or
+      string.format("one block of all %d pixels (%d KiB of input)", P, util.ceil_div(4 * P * pw.cin, 1024)),
       util.ceil_div(4 * st.panel_stride, 1024))
+  -- Weight prefetch: with panels outer, the first pixel tile of a panel
+  -- reads its weights from L3 or DRAM at the tile's full rate (the 7x64
+  -- tile of a 1024-channel layer: 256 bytes per 14 cycles, more than DRAM
+  -- delivers), then the other tiles read them from L2.  The full tiles
+  -- therefore also prefetch the next panel into L2, spread over all the
+  -- tiles of the smallest block: one 64-byte line every `every` input
+  -- channels (a power of two <= 16 dividing S), the sparsest rate that
+  -- still covers the panel; the template issues it from an outer loop over
+  -- chunks of `every` channels, so the inner loop carries no test.
+  if simd and tg.prefetch and not st.pixel_outer and not st.pair and st.pfull > 0 and
+      (st.npanels > 1 or st.ntail > 0) then
+    local nloop = max(st.nblocks - 1, 0)
+    local last = st.pfull - nloop * st.pblock   -- the last block takes the remaining full tiles
+    local tiles = floor((nloop > 0 and min(st.pblock, last) or last) / mr)
+    local lines = util.ceil_div(max(st.panel_stride, st.tail_stride), 16)
+    local every = 1
+    while every < 16 and 2 * every * lines <= tiles * pw.S and pw.S % (2 * every) == 0 do every = 2 * every end
+    st.prefetch = { every = every, floats = floor(16 / every) }   -- floats per step of the line index
+    st.order_reason = st.order_reason .. string.format("; each full tile prefetches into L2 its share of " ..
+      "the next panel, one 64-byte line every %d input channel%s (spread over the %d tiles of a block)",
+      every, every == 1 and "" or "s", tiles)
+  end
   local what = ({ dense = "dense", groups = "grouped (" .. G .. " groups of " .. cout_g ..
                   " outputs, each reading " .. pw.S .. " contiguous inputs)",
                   gather = "topology with gathered sources (index table)",

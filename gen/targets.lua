@@ -51,6 +51,7 @@ M.avx512 = {
   fuse_min = 1024 * 1024,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
   pair_tile = true,   -- templates/simd/pw_pair.c.in (unpack, 64-bit broadcast, permutex2var)
+  prefetch = function(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end,
   dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
               "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
   pw_reason = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm " ..
@@ -77,6 +78,7 @@ M.avx2 = {
   dw_ur = 4, dw_acc = 8, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
   fuse_min = 512 * 1024,
   pw_tiles = { { 6, 2 }, { 4, 3 }, { 3, 4 }, { 5, 2 }, { 4, 2 }, { 8, 1 } },
+  prefetch = function(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end,
   dw_reason = "one 8-float ymm per 8 channels; 4 output pixels along the row share each " ..
               "weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
   pw_reason = "at most 12 accumulators + their weight vectors + a broadcast input within the " ..

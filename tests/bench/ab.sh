@@ -17,7 +17,8 @@
 # A/B tool for development, not the benchmark (make bench).  AB_OFFSET
 # (floats, default 0) shifts the output buffer in loop.c.  AB_COLD=1: every
 # sample is one run after a 16 MiB cache sweep (loop.c COLD), closer to the
-# conditions of make bench than the warm default.
+# conditions of make bench than the warm default; AB_COLD=N (N > 1): an N MiB
+# sweep (64: weights and tensors come from DRAM).
 # Work files go to DIR (default $BUILD/ab, BUILD default build).
 set -eu
 
@@ -91,6 +92,7 @@ done
 
 caches="warm caches"
 [ "$cold" = 1 ] && caches="cold (a 16 MiB sweep before each run)"
+[ "$cold" -gt 1 ] && caches="cold (a $cold MiB sweep before each run)"
 echo "ab.sh: $(basename -- "$net") $target, A = $va, B = $vb; smallest of $rounds per-round medians (us), $caches"
 awk -v rounds="$rounds" '
     FNR == 1 { f = FILENAME; sub(/.*\//, "", f); v = substr(f, 1, 1) }

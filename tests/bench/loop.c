@@ -14,7 +14,9 @@
  * COLD = 1: instead, 101 samples of one run each, every one after an
  * untimed sweep that writes and reads a 16 MiB buffer: the layer's tensors
  * and weights are out of L1/L2 (and partly out of L3) when it starts, about
- * as in `make bench`, where the libraries run between two samples.
+ * as in `make bench`, where the libraries run between two samples.  COLD =
+ * N > 1: the same with an N MiB sweep (64: out of L3 too, as weights are
+ * when a net runs once).
  * OFFSET (floats, default 0) shifts the output buffer against the input: with
  * 0, both start at the same offset within a 4 KiB page, as separate large
  * allocations do (and as tensors sized in multiples of 4 KiB in an arena do),
@@ -29,7 +31,6 @@
 
 #define SAMPLES 31
 #define COLD_SAMPLES 101
-#define SWEEP_FLOATS (4u << 20)
 
 static double now(void)
 {
@@ -64,8 +65,11 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
     const size_t offset = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 0;
-    const int cold = argc > 2 && atoi(argv[2]) == 1;
-    float *sweep = cold ? buffer(SWEEP_FLOATS) : NULL;
+    const int coldarg = argc > 2 ? atoi(argv[2]) : 0;
+    const int cold = coldarg > 0;
+    /* COLD = 1: 16 MiB; COLD = N > 1: N MiB */
+    const size_t sweep_floats = cold ? (size_t)(coldarg == 1 ? 16 : coldarg) << 18 : 0;
+    float *sweep = cold ? buffer(sweep_floats) : NULL;
     volatile float sink = 0.0f;
     double total = 0.0;
     for (int i = 0; i < SG_NET_COUNT; i++) {
@@ -85,7 +89,7 @@ int main(int argc, char **argv)
         for (int r = 0; r < ns; r++) {
             if (cold) {
                 float acc = 0.0f;
-                for (size_t k = 0; k < SWEEP_FLOATS; k += 16) {
+                for (size_t k = 0; k < sweep_floats; k += 16) {
                     sweep[k] += 1.0f;
                     acc += sweep[k];
                 }

@@ -176,4 +176,45 @@ function T.fuse_always_and_never()
   H.contains(r.fusion_reason, "staged copy", "reason")
 end
 
+-- weight prefetch in panel-major projections: the next panel is spread over
+-- the tiles of a block, at the sparsest power-of-two rate that still covers
+-- it, only on x86 SIMD targets and only where panels are outer
+function T.projection_prefetch_covers_the_next_panel()
+  local function pw(tname, h, w, c, cout)
+    local p = one(tname, h, w, c, string.format("op = \"pwconv\", cout = %d", cout))
+    return p.stages[#p.stages]
+  end
+  -- 7x7x1024 -> 1024, AVX-512: 7 tiles x 1024 steps for 4100 lines: every step
+  local a = pw("avx512", 7, 7, 1024, 1024)
+  H.eq(a.prefetch and a.prefetch.every, 1, "avx512: a line every input channel")
+  H.contains(a.tile_reason, "one block of all 49 pixels (196 KiB of input) outer", "one block")
+  H.contains(a.tile_reason, "one 64-byte line every 1 input channel (spread over the 7 tiles", "reason")
+  -- AVX2: 5x16 tiles, 9 tiles x 1024 steps for 1025 lines: every 8
+  local b = pw("avx2", 7, 7, 1024, 1024)
+  H.eq(b.prefetch and b.prefetch.every, 8, "avx2: a line every 8 input channels")
+  H.eq(b.prefetch.floats, 2, "2 floats of line index per step")
+  -- the rate covers the next panel within the smallest block, and divides S
+  for _, c in ipairs({ { "avx512", 14, 14, 512, 512 }, { "avx512", 56, 56, 128, 128 },
+                       { "avx2", 28, 28, 256, 256 }, { "avx512", 15, 15, 120, 200 },
+                       { "avx2", 23, 23, 100, 77 }, { "avx512", 17, 17, 1000, 72 } }) do
+    local st = pw(c[1], c[2], c[3], c[4], c[5])
+    local what = table.concat(c, " ")
+    H.ok(st.prefetch, what .. ": prefetch")
+    local e = st.prefetch.every
+    local nloop = math.max(st.nblocks - 1, 0)
+    local last = st.pfull - nloop * st.pblock
+    local tiles = math.floor((nloop > 0 and math.min(st.pblock, last) or last) / st.mr)
+    local lines = math.ceil(math.max(st.panel_stride, st.tail_stride) / 16)
+    H.ok(e * lines <= tiles * st.S, what .. ": covers the panel")
+    H.eq(st.S % e, 0, what .. ": divides S")
+    H.eq(e * st.prefetch.floats, 16, what .. ": one line per `every` steps")
+  end
+  -- none where the weights stay in L1 (pixel tiles outer), on NEON, scalar,
+  -- or pixel-pair tiles
+  H.eq(pw("avx512", 28, 28, 32, 64).prefetch, nil, "8 KiB of weights: pixel tiles outer")
+  H.eq(pw("neon", 7, 7, 1024, 1024).prefetch, nil, "neon")
+  H.eq(pw("scalar", 7, 7, 1024, 1024).prefetch, nil, "scalar")
+  H.eq(sep("avx512", 56, 56, 144, 24, "never").stages[2].prefetch, nil, "pair tiles")
+end
+
 return T

@@ -10,6 +10,10 @@ return {
     { name = "sep_s2", op = "separable",  input = { h = 29, w = 27, c = 33 },  stride = 2, cout = 97 },     -- -> 15x14
     { name = "pw",     op = "pwconv",     input = { h = 14, w = 14, c = 144 }, cout = 48 },
     { name = "pwodd",  op = "pwconv",     input = { h = 13, w = 15, c = 97 },  cout = 143, act = "relu" },
+    -- panels outer with a tail panel, 3+ pixel blocks: every tile prefetches its share of the next panel
+    { name = "pwblk",  op = "pwconv",     input = { h = 41, w = 41, c = 100 }, cout = 77, act = "relu" },
+    -- one full panel and a tail panel (AVX2), 400 inputs
+    { name = "pwtail", op = "pwconv",     input = { h = 9, w = 11, c = 400 },  cout = 29 },
     { name = "pwg2",   op = "pwconv",     input = { h = 15, w = 15, c = 256 }, cout = 96, groups = 2 },
     { name = "pwtopo", op = "pwconv",     input = { h = 14, w = 15, c = 256 }, cout = 256, residual = true,
       topology = { grid_in = { 16, 16 }, grid_out = { 16, 16 }, window = { 3, 16 } } },
