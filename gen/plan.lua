@@ -658,7 +658,9 @@ function M.fusion(tg, L, d, q, fuse)
   -- weights in L1 (before depthwise row pairs; see the one-row band rule
   -- below), lost 5-8% where each band streams weights again (64 KiB and
   -- more) and made no difference (within 2.5%) where the intermediate fits
-  -- L2.  Scalar code fuses to save RAM.
+  -- L2.  The weights a band may re-read: tg.fuse_wmax (AVX-512: 32 KiB, as
+  -- MobileNet v2 s2_2's 28 KiB of pair weights measured faster fused), else
+  -- 24 KiB.  Scalar code fuses to save RAM.
   local limit = tg.simd and tg.fuse_min or 32 * 1024
   if d.staged then
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
@@ -669,9 +671,10 @@ function M.fusion(tg, L, d, q, fuse)
     return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
       util.ceil_div(mid_bytes, 1024), tg.simd and string.format("L2 (%d KiB planned)",
         util.idiv(limit, 1024)) or "scratch (at most 32 KiB)")
-  elseif fuse ~= "always" and not q.pixel_outer then
-    return nil, string.format("not fused: the projection's %d KiB of weights do not stay in L1, so " ..
-      "every band would stream them again from L2", util.ceil_div(4 * q.wfloats, 1024))
+  elseif fuse ~= "always" and tg.simd and 4 * q.wfloats > (tg.fuse_wmax or 24 * 1024) then
+    return nil, string.format("not fused: the projection's %d KiB of weights do not stay in L1 " ..
+      "(more than %d KiB), so every band would stream them again from L2", util.ceil_div(4 * q.wfloats, 1024),
+      util.idiv(tg.fuse_wmax or 24 * 1024, 1024))
   end
   -- band: when the projection's weights sit in L1, about 32 KiB of depthwise
   -- output (L1 too) and at least 4 register tiles of pixels; otherwise about

@@ -49,6 +49,10 @@ M.avx512 = {
   -- depthwise: output pixels per register tile along the row; projection tile
   dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
   fuse_min = 1024 * 1024,
+  -- fusion: largest projection weights a band may re-read (measured on Zen 5,
+  -- 48 KiB L1: MobileNet v2 s2_2, 28 KiB of pair weights, 8% faster fused
+  -- under make bench; MobileNet v1 b3, 64 KiB, 6% slower)
+  fuse_wmax = 32 * 1024,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
   pair_tile = true,   -- templates/simd/pw_pair.c.in (unpack, 64-bit broadcast, permutex2var)
   prefetch = function(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end,
