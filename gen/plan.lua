@@ -564,14 +564,16 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     local rows = max(1, floor(192 * 1024 / (4 * pw.cin * mr)))
     st.pblock = min(st.pfull, rows * mr)
   end
-  st.nblocks = st.pfull > 0 and floor(st.pfull / st.pblock) or 0
+  -- nloop blocks of pblock pixels run in a loop; the last block takes the
+  -- remaining full tiles and the pixel tail, so no panel is read twice for it
+  st.nloop = st.pfull > 0 and max(floor(st.pfull / st.pblock) - 1, 0) or 0
   st.order_reason = st.pair and string.format("one panel (%d KiB of weights): pixel tiles in order",
       util.ceil_div(wbytes, 1024)) or
     (not simd) and "pixel tiles outer, then channel panels (scalar code)" or st.pixel_outer and
     string.format("pixel tiles outer: all %d KiB of weights stay in L1 across the panels",
       util.ceil_div(wbytes, 1024)) or
     string.format("%s outer, then panels (%d KiB of weights each, kept in L1/L2), then pixel tiles",
-      st.nblocks > 1 and string.format("blocks of %d pixels (%d KiB of input, kept in L2)", st.pblock,
+      st.nloop > 0 and string.format("blocks of %d pixels (%d KiB of input, kept in L2)", st.pblock,
         util.ceil_div(4 * st.pblock * pw.cin, 1024)) or
       string.format("one block of all %d pixels (%d KiB of input)", P, util.ceil_div(4 * P * pw.cin, 1024)),
       util.ceil_div(4 * st.panel_stride, 1024))
@@ -586,13 +588,12 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
   -- chunks of `every` channels, so the inner loop carries no test.
   if simd and tg.prefetch and not st.pixel_outer and not st.pair and st.pfull > 0 and
       (st.npanels > 1 or st.ntail > 0) then
-    local nloop = max(st.nblocks - 1, 0)
-    local last = st.pfull - nloop * st.pblock   -- the last block takes the remaining full tiles
-    local tiles = floor((nloop > 0 and min(st.pblock, last) or last) / mr)
+    local last = st.pfull - st.nloop * st.pblock
+    local tiles = floor((st.nloop > 0 and min(st.pblock, last) or last) / mr)
     local lines = util.ceil_div(max(st.panel_stride, st.tail_stride), 16)
     local every = 1
     while every < 16 and 2 * every * lines <= tiles * pw.S and pw.S % (2 * every) == 0 do every = 2 * every end
-    st.prefetch = { every = every, floats = floor(16 / every) }   -- floats per step of the line index
+    st.prefetch = { every = every, tiles = tiles, lines = lines }
     st.order_reason = st.order_reason .. string.format("; each full tile prefetches into L2 its share of " ..
       "the next panel, one 64-byte line every %d input channel%s (spread over the %d tiles of a block)",
       every, every == 1 and "" or "s", tiles)
@@ -658,9 +659,8 @@ function M.fusion(tg, L, d, q, fuse)
   -- weights in L1 (before depthwise row pairs; see the one-row band rule
   -- below), lost 5-8% where each band streams weights again (64 KiB and
   -- more) and made no difference (within 2.5%) where the intermediate fits
-  -- L2.  The weights a band may re-read: tg.fuse_wmax (AVX-512: 32 KiB, as
-  -- MobileNet v2 s2_2's 28 KiB of pair weights measured faster fused), else
-  -- 24 KiB.  Scalar code fuses to save RAM.
+  -- L2.  The projection weights a band may re-read: tg.fuse_wmax (see
+  -- targets.lua).  Scalar code fuses to save RAM.
   local limit = tg.simd and tg.fuse_min or 32 * 1024
   if d.staged then
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
@@ -671,10 +671,10 @@ function M.fusion(tg, L, d, q, fuse)
     return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
       util.ceil_div(mid_bytes, 1024), tg.simd and string.format("L2 (%d KiB planned)",
         util.idiv(limit, 1024)) or "scratch (at most 32 KiB)")
-  elseif fuse ~= "always" and tg.simd and 4 * q.wfloats > (tg.fuse_wmax or 24 * 1024) then
+  elseif fuse ~= "always" and tg.simd and 4 * q.wfloats > tg.fuse_wmax then
     return nil, string.format("not fused: the projection's %d KiB of weights do not stay in L1 " ..
       "(more than %d KiB), so every band would stream them again from L2", util.ceil_div(4 * q.wfloats, 1024),
-      util.idiv(tg.fuse_wmax or 24 * 1024, 1024))
+      util.idiv(tg.fuse_wmax, 1024))
   end
   -- band: when the projection's weights sit in L1, about 32 KiB of depthwise
   -- output (L1 too) and at least 4 register tiles of pixels; otherwise about

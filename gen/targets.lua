@@ -24,6 +24,9 @@ M.scalar = {
 -- templates use, so one template family serves AVX2, AVX-512 and NEON.
 local function call(fn) return function(...) return fn .. "(" .. table.concat({ ... }, ", ") .. ")" end end
 
+-- x86: prefetch the 64-byte line at p into L2 (projection weights, pw.c.in)
+local function x86_prefetch(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end
+
 local function lanes(n, vw, yes, no)
   local t = {}
   for i = 1, vw do t[i] = i <= n and yes or no end
@@ -50,12 +53,12 @@ M.avx512 = {
   dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
   fuse_min = 1024 * 1024,
   -- fusion: largest projection weights a band may re-read (measured on Zen 5,
-  -- 48 KiB L1: MobileNet v2 s2_2, 28 KiB of pair weights, 8% faster fused
-  -- under make bench; MobileNet v1 b3, 64 KiB, 6% slower)
+  -- 48 KiB L1: MobileNet v2 s2_2, 28 KiB of pair weights, 5-11% faster fused
+  -- as a one-layer net under make bench; MobileNet v1 b3, 64 KiB, 6% slower)
   fuse_wmax = 32 * 1024,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
   pair_tile = true,   -- templates/simd/pw_pair.c.in (unpack, 64-bit broadcast, permutex2var)
-  prefetch = function(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end,
+  prefetch = x86_prefetch,
   dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
               "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
   pw_reason = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm " ..
@@ -81,8 +84,9 @@ M.avx2 = {
   end,
   dw_ur = 4, dw_acc = 8, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
   fuse_min = 512 * 1024,
+  fuse_wmax = 24 * 1024,   -- not measured beyond the original rule (weights in 24 KiB of L1)
   pw_tiles = { { 6, 2 }, { 4, 3 }, { 3, 4 }, { 5, 2 }, { 4, 2 }, { 8, 1 } },
-  prefetch = function(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end,
+  prefetch = x86_prefetch,
   dw_reason = "one 8-float ymm per 8 channels; 4 output pixels along the row share each " ..
               "weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
   pw_reason = "at most 12 accumulators + their weight vectors + a broadcast input within the " ..
@@ -126,6 +130,7 @@ M.neon = {
   end,
   dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
   fuse_min = 512 * 1024,
+  fuse_wmax = 24 * 1024,   -- not measured beyond the original rule (weights in 24 KiB of L1)
   pw_tiles = { { 6, 2 }, { 8, 2 }, { 4, 4 }, { 6, 3 }, { 5, 2 }, { 12, 1 } },
   dw_reason = "one 4-float q register per 4 channels; 8 output pixels along the row share " ..
               "each weight register (32 q registers)",

@@ -11,7 +11,8 @@
 #
 # Each variant is built with tests/bench/loop.c (-O3, the generated file's
 # cflags) and the two binaries run alternately AB_ROUNDS times (default 3),
-# pinned to one CPU (BENCH_CPU, default the last one; "none" to not pin).
+# pinned to one CPU (BENCH_CPU, default the last one this process may run
+# on; "none" to not pin).
 # Per layer it prints the smallest of the per-round medians for A and B and
 # B/A (below 1: B is faster).  Warm caches, no library, no output check: an
 # A/B tool for development, not the benchmark (make bench).  AB_OFFSET
@@ -36,6 +37,7 @@ CC=${CC:-cc}
 rounds=${AB_ROUNDS:-3}
 offset=${AB_OFFSET:-0}
 cold=${AB_COLD:-0}
+case $cold in '' | *[!0-9]*) echo "ab.sh: AB_COLD must be 0, 1 or a size in MiB, not '$cold'" >&2; exit 2 ;; esac
 [ -f "$net" ] || { echo "ab.sh: $net: no such file" >&2; exit 2; }
 net=$(cd -- "$(dirname -- "$net")" && pwd)/$(basename -- "$net")
 # DIR is emptied: refuse /, $HOME, the repository and anything above them
@@ -80,11 +82,8 @@ bin_a=$(variant a "$va")
 bin_b=$(variant b "$vb")
 
 pin=()
-cpu=${BENCH_CPU:-}
-if [ "$cpu" != none ] && command -v taskset >/dev/null 2>&1; then
-    [ -n "$cpu" ] || cpu=$(($(nproc) - 1))
-    pin=(taskset -c "$cpu")
-fi
+cpu=$(sg_bench_cpu)
+[ -z "$cpu" ] || pin=(taskset -c "$cpu")
 for r in $(seq "$rounds"); do
     "${pin[@]}" "$bin_a" "$offset" "$cold" >"$dir/a.$r"
     "${pin[@]}" "$bin_b" "$offset" "$cold" >"$dir/b.$r"

@@ -12,7 +12,8 @@
 #       BENCH_ONEDNN=0, EXTRA_CFLAGS.
 #   make bench-tile
 #       the AVX-512 projection tile's inner loop against a register-only FMA
-#       loop of the same shape (tests/bench/tilepeak.c; AVX-512 only).
+#       loop of the same shape (tests/bench/tilepeak.c; AVX-512 only;
+#       pinned like make bench, BENCH_CPU).
 #   make bench-deps
 #       install XNNPACK, oneDNN and gnuplot (apt-get as root, else print the
 #       command and exit 2).
@@ -36,8 +37,8 @@ bench-tile:
 	else \
 	  mkdir -p "$(BUILD)/bench" && \
 	  $(CC) -std=c11 -Wall -Wextra -O2 -o "$(BUILD)/bench/tilepeak" tests/bench/tilepeak.c && \
-	  if command -v taskset >/dev/null 2>&1; then \
-	    taskset -c "$$(($$(nproc) - 1))" "$(BUILD)/bench/tilepeak"; \
+	  . tests/scripts/common.sh && cpu=$$(sg_bench_cpu) && \
+	  if [ -n "$$cpu" ]; then taskset -c "$$cpu" "$(BUILD)/bench/tilepeak"; \
 	  else "$(BUILD)/bench/tilepeak"; fi; \
 	fi
 

@@ -186,17 +186,8 @@ echo "== build: ${cmd[*]}"
 
 # ---- 3. run -----------------------------------------------------------------------
 pin=()
-cpu=${BENCH_CPU:-}
-if [ "$cpu" != none ] && command -v taskset >/dev/null 2>&1; then
-    if [ -z "$cpu" ]; then
-        list=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//') || list=""
-        last=${list##*,}
-        cpu=${last##*-}
-    fi
-    if [ -n "$cpu" ]; then
-        pin=(taskset -c "$cpu")
-    fi
-fi
+cpu=$(sg_bench_cpu)
+[ -z "$cpu" ] || pin=(taskset -c "$cpu")
 echo "== run: OMP_NUM_THREADS=1 ${ONEDNN_MAX_CPU_ISA:+ONEDNN_MAX_CPU_ISA=$ONEDNN_MAX_CPU_ISA }${pin[*]} $bin $csv $BENCH_SECONDS"
 rc=0
 OMP_NUM_THREADS=1 "${pin[@]}" "$bin" "$csv" "$BENCH_SECONDS" | tee "$txt" || rc=${PIPESTATUS[0]}

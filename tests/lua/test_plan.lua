@@ -200,22 +200,25 @@ function T.projection_prefetch_covers_the_next_panel()
   -- AVX2: 5x16 tiles, 9 tiles x 1024 steps for 1025 lines: every 8
   local b = pw("avx2", 7, 7, 1024, 1024)
   H.eq(b.prefetch and b.prefetch.every, 8, "avx2: a line every 8 input channels")
-  H.eq(b.prefetch.floats, 2, "2 floats of line index per step")
-  -- the rate covers the next panel within the smallest block, and divides S
+  -- the smallest block's tiles: 14x14x512 -> 512 runs blocks of 84 pixels
+  -- (6 tiles) and a last block of 112; 56x56x128 -> 128 blocks of 378 (27)
+  H.eq(pw("avx512", 14, 14, 512, 512).prefetch.tiles, 6, "14x14x512: 6 tiles")
+  local c56 = pw("avx512", 56, 56, 128, 128).prefetch
+  H.eq(c56.tiles, 27, "56x56x128: 27 tiles")
+  H.eq(c56.every, 8, "56x56x128: 258 lines over 27 x 128 steps: every 8")
+  -- for any stage: the rate covers the next panel, divides S, and is the
+  -- sparsest power of two <= 16 that does
   for _, c in ipairs({ { "avx512", 14, 14, 512, 512 }, { "avx512", 56, 56, 128, 128 },
                        { "avx2", 28, 28, 256, 256 }, { "avx512", 15, 15, 120, 200 },
                        { "avx2", 23, 23, 100, 77 }, { "avx512", 17, 17, 1000, 72 } }) do
     local st = pw(c[1], c[2], c[3], c[4], c[5])
     local what = table.concat(c, " ")
     H.ok(st.prefetch, what .. ": prefetch")
-    local e = st.prefetch.every
-    local nloop = math.max(st.nblocks - 1, 0)
-    local last = st.pfull - nloop * st.pblock
-    local tiles = math.floor((nloop > 0 and math.min(st.pblock, last) or last) / st.mr)
-    local lines = math.ceil(math.max(st.panel_stride, st.tail_stride) / 16)
+    local e, tiles, lines = st.prefetch.every, st.prefetch.tiles, st.prefetch.lines
+    H.eq(lines, math.ceil(math.max(st.panel_stride, st.tail_stride) / 16), what .. ": lines of a panel")
     H.ok(e * lines <= tiles * st.S, what .. ": covers the panel")
     H.eq(st.S % e, 0, what .. ": divides S")
-    H.eq(e * st.prefetch.floats, 16, what .. ": one line per `every` steps")
+    H.ok(e == 16 or 2 * e * lines > tiles * st.S or st.S % (2 * e) ~= 0, what .. ": the sparsest")
   end
   -- none where the weights stay in L1 (pixel tiles outer), on NEON, scalar,
   -- or pixel-pair tiles

@@ -25,6 +25,22 @@ sg_have() {
     command -v "$1" >/dev/null 2>&1
 }
 
+# sg_bench_cpu: the CPU the benchmark tools pin to (taskset -c): $BENCH_CPU,
+# or else the last CPU this process may run on; nothing when BENCH_CPU=none or
+# taskset is missing (then they do not pin).
+sg_bench_cpu() {
+    (
+        [ "${BENCH_CPU:-}" != none ] && sg_have taskset || exit 0
+        if [ -n "${BENCH_CPU:-}" ]; then
+            printf '%s\n' "$BENCH_CPU"
+            exit 0
+        fi
+        list=$(taskset -pc $$ 2>/dev/null | sed 's/.*: *//') || list=""
+        last=${list##*,}
+        printf '%s\n' "${last##*-}"
+    )
+}
+
 # sg_key PATH: a name for PATH usable as a directory name (slashes and other
 # odd characters become '_', the .lua suffix goes).
 sg_key() {
