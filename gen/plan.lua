@@ -483,14 +483,14 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
       local nv = util.idiv(cout_g, half)
       local k16 = util.ceil_div(pw.cin, VW) * VW
       local R = min(8, floor((tg.regs - 1 - nv) / max(nv, 1)), floor(16 * 1024 / (8 * k16)))
-      local pw_bytes = 4 * ((bias and 1 or 0) + k16) * 2 * cout_g
-      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 4 and (force_pair or pw_bytes <= 80 * 1024) then
+      local wfloats = ((bias and 1 or 0) + k16) * 2 * cout_g   -- every weight twice
+      if cout_g % VW ~= 0 and cout_g % half == 0 and R >= 4 and (force_pair or 4 * wfloats <= 80 * 1024) then
         local tiles = floor(P / (2 * R))
         local rem = P - tiles * 2 * R
         local pc = (tiles * step(R, nv) + (rem > 0 and step(util.ceil_div(rem, 2), nv) or 0)) * k16 / pw.cin +
                    P / 16 * k16 / pw.cin
         if force_pair or pc < bestc - 1e-9 then
-          st.pair = { R = R, nv = nv, k16 = k16 }
+          st.pair = { R = R, nv = nv, k16 = k16, wfloats = wfloats }
           mr, nr = 2 * R, cout_g
           reason = string.format("pixel pairs: %d pairs x %d vectors, each vector %d outputs of 2 pixels; %d " ..
             "outputs are %d half vectors, so pixel-major tiles leave half of a vector idle: of this " ..
@@ -550,7 +550,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     -- packed: [bias 2*cout] then per padded input channel [2*cout], lanes
     -- (output 8v + l/2 of vector v, lane l); see templates/pack.c.in
     st.tname = "pw_pair"
-    st.wfloats = ((bias and 1 or 0) + st.pair.k16) * 2 * cout_g
+    st.wfloats = st.pair.wfloats
   end
   -- loop order: with every weight of the layer in L1, a pixel tile's inputs
   -- stay in L1 across all panels; otherwise one panel's weights stay in
@@ -579,8 +579,9 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
       util.ceil_div(4 * st.panel_stride, 1024))
   -- Weight prefetch: with panels outer, the first pixel tile of a panel
   -- reads its weights from L3 or DRAM at the tile's full rate (the 7x64
-  -- tile of a 1024-channel layer: 256 bytes per 14 cycles, more than DRAM
-  -- delivers), then the other tiles read them from L2.  The full tiles
+  -- tile of a 1024-channel layer: 256 bytes per 14 cycles, about 64 GB/s at
+  -- 3.5 GHz, twice the 31-32 GB/s of DRAM make bench measures on Zen 5),
+  -- then the other tiles read them from L2.  The full tiles
   -- therefore also prefetch the next panel into L2, spread over all the
   -- tiles of the smallest block: one 64-byte line every `every` input
   -- channels (a power of two <= 16 dividing S), the sparsest rate that
