@@ -259,6 +259,18 @@ local function fused_code(L, p, i, st, vars, tdir)
   return table.concat(parts, "\n")
 end
 
+-- The next-band input prefetch arguments of band b's projection
+-- (plan.lua band_prefetch): "in, pf0, pf1", float offsets into the input;
+-- in a loop of bands, expressions in y.
+local function band_prefetch_args(b)
+  local pf = b.pf
+  if not b.loop then return "in, " .. util.int(pf.f0) .. ", " .. util.int(pf.f1) end
+  local function at(k) return "y * " .. util.int(pf.dy) .. plus(k) end
+  local e1 = at(pf.c1)
+  if pf.clip then e1 = "(" .. e1 .. " < " .. util.int(pf.clip) .. " ? " .. e1 .. " : " .. util.int(pf.clip) .. ")" end
+  return "in, " .. at(pf.c0) .. ", " .. e1
+end
+
 local function fused_calls(L, p)
   local f = p.fused
   local calls = {}
@@ -268,11 +280,12 @@ local function fused_calls(L, p)
     local dw = "Dw_" .. L.name .. "_" .. b.dw.name
     local pw = "Pw_" .. L.name .. "_P" .. util.int(b.n * L.MW)
     local w2 = "packed" .. plus(q.woff)
+    local pf = b.pf and band_prefetch_args(b)
     local function call(y)
       local off = type(y) == "number" and plus(y * row) or (" + " .. y .. " * " .. util.int(row))
       local res = q.res and (", " .. q.res .. off) or ""
       return { dw .. "(in, scratch, packed, " .. (type(y) == "number" and util.int(y) or y) .. ");",
-               pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. ");" }
+               pw .. "(scratch, out" .. off .. ", " .. w2 .. res .. (pf and (", " .. pf) or "") .. ");" }
     end
     if b.loop then
       calls[#calls + 1] = "for (int y = " .. util.int(b.start) .. "; y < " .. util.int(b.start + b.loop * b.n) ..

@@ -730,9 +730,69 @@ function M.fusion(tg, L, d, q, fuse)
       end
     end
   end
-  return f, string.format("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per " ..
+  local reason = string.format("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per " ..
     "projection) instead of a %d KiB intermediate", fuse == "always" and " (--fuse always)" or "", B,
     B == 1 and "" or "s", util.ceil_div(B * row_bytes, 1024), B * L.MW, util.ceil_div(mid_bytes, 1024))
+  return f, reason .. M.band_prefetch(tg, L, f)
+end
+
+-- Next-band input prefetch of a fused layer.  A layer input larger than
+-- L2 (MobileNet v2 s2_1: 4.6 MiB) is read from L3 or DRAM by the depthwise
+-- part of each band, at the rate that stage consumes it, while the
+-- projection part (FMA-bound) reads nothing from memory.  So each band's
+-- projection prefetches into L2 the input rows the next band will read
+-- first (the band's rows times the stride, after the last row this band
+-- reads): `per` 64-byte lines at every input channel step of its full
+-- register tiles until they are covered, with one running offset (the
+-- order of the tiles does not matter).  A line every 2-16 steps, issued
+-- from an outer loop over chunks of steps as the weight prefetch does,
+-- measured 9-10% slower on MobileNet v1 b1 (32 input channels): the
+-- chunked loop costs the 28-accumulator tile its registers.  Measured with
+-- tests/bench/ab.sh on avx512, cold (AB_COLD=1): MobileNet v2 s1_1 -28%,
+-- s2_1 -16%, s2_2 -9%, MobileNet v1 b1 -15%; warm -2..-10%; avx2 s1_1 -19%.
+-- emit.lua passes each call the rows as float offsets [pf0, pf1) into
+-- the input, clipped to it (b.pf).  Sets st.inpf on each band projection;
+-- returns text for the fusion reason.
+function M.band_prefetch(tg, L, f)
+  if not (tg.simd and tg.prefetch) or 4 * L.H * L.W * L.C <= tg.dw_l2 then return "" end
+  local s
+  for _, n in ipairs(f.pw) do
+    local st = f.pw_of[n]
+    local K = st.pair and st.pair.k16 or st.S
+    -- full register tiles (of full panels); tiles with a weight prefetch
+    -- (panels outer, 24-32 KiB of weights) keep that one
+    local tiles = st.pair and floor(st.P / (2 * st.pair.R)) or
+      (st.mode == "dense" and st.simd and not st.prefetch and floor(st.P / st.mr) * st.npanels or 0)
+    local steps = tiles * K
+    local lines = util.ceil_div(n * L.sh * L.W * L.C, 16)
+    if steps > 0 then
+      st.inpf = { per = min(8, util.ceil_div(lines, steps)), lines = lines, steps = steps }
+      if not s or lines > s.lines then s = st.inpf end
+    end
+  end
+  if not s then return "" end
+  -- per band: the rows after the last one band y reads (y * sh + c), as
+  -- many as it advances, clipped to the input; offsets in floats
+  local rowf, H = L.W * L.C, L.H
+  for _, b in ipairs(f.bands) do
+    if f.pw_of[b.n].inpf then
+      local c = (b.n - 1) * L.sh - L.pt + (L.kh - 1) * L.dh + 1
+      local adv = b.n * L.sh
+      if b.loop then
+        local last = b.start + (b.loop - 1) * b.n
+        b.pf = { dy = L.sh * rowf, c0 = c * rowf, c1 = (c + adv) * rowf,
+                 clip = last * L.sh + c + adv > H and H * rowf or nil }
+      else
+        local r0 = b.start * L.sh + c
+        b.pf = r0 < H and { f0 = r0 * rowf, f1 = min(r0 + adv, H) * rowf } or { f0 = 0, f1 = 0 }
+      end
+    end
+  end
+  local kib = util.ceil_div(64 * s.lines, 1024)
+  return string.format("; each band's projection prefetches into L2 the %d KiB of input rows the next band " ..
+    "reads first (the %d KiB input does not stay in L2), %d 64-byte line%s per input channel step of its " ..
+    "full tiles (%d steps)", kib, util.ceil_div(4 * L.H * L.W * L.C, 1024), s.per, s.per == 1 and "" or "s",
+    s.steps)
 end
 
 -- Plans one validated layer for target `tname`.

@@ -228,4 +228,51 @@ function T.projection_prefetch_covers_the_next_panel()
   H.eq(sep("avx512", 56, 56, 144, 24, "never").stages[2].prefetch, nil, "pair tiles")
 end
 
+-- next-band input prefetch in fused layers (plan.band_prefetch): only on
+-- x86 SIMD targets and only for inputs beyond the 512 KiB of L2 planned
+-- for a depthwise stage; the rows after the last one a band reads, as many
+-- as the band advances, clipped to the input; enough lines per step of the
+-- band projection's full tiles to cover them
+function T.fused_bands_prefetch_the_next_bands_input()
+  -- MobileNet v2 s2_1: 112x112x96, stride 2, 24 outputs (pair tiles):
+  -- bands of 2 output rows read 4 new input rows = 2688 lines over 7 pair
+  -- tiles x 96 steps: 4 lines a step
+  local p = sep("avx512", 112, 112, 96, 24, "auto", { stride = 2 })
+  H.ok(p.fused, "s2_1 fused")
+  local q = p.fused.pw_of[2]
+  H.ok(q.pair and q.inpf, "pair tile with input prefetch")
+  H.eq(q.inpf.lines, 2688, "4 rows x 112 x 96 floats / 16")
+  H.eq(q.inpf.steps, 7 * 96, "7 pair tiles x 96 steps")
+  H.eq(q.inpf.per, 4, "4 lines per step")
+  H.contains(p.fusion_reason, "prefetches into L2 the 168 KiB of input rows the next band reads first " ..
+    "(the 4704 KiB input does not stay in L2), 4 64-byte lines per input channel step", "reason")
+  -- the band loop's offsets: band y (output rows y, y + 1) reads input
+  -- rows up to 2y + 4 (pad top 0 on the even-sized input), so the next
+  -- rows are 2y + 5 .. 2y + 8 (floats: 112 x 96 = 10752 a row), clipped at
+  -- the last band
+  local loop
+  for _, b in ipairs(p.fused.bands) do if b.loop then loop = b end end
+  H.eq(loop.pf.dy, 2 * 10752, "y step")
+  H.eq(loop.pf.c0, 5 * 10752, "first row after band y: 2y + 5")
+  H.eq(loop.pf.c1, 9 * 10752, "end: 4 rows later")
+  H.eq(loop.pf.clip, 112 * 10752, "the last band's rows run past the input")
+  -- every band's range lies in the input
+  for _, b in ipairs(p.fused.bands) do
+    if b.pf and not b.loop then H.ok(b.pf.f0 <= b.pf.f1 and b.pf.f1 <= 112 * 10752, "band range in the input") end
+  end
+  -- dense tiles (AVX2: no pair tiles) prefetch too
+  local a2 = sep("avx2", 112, 112, 96, 24, "always", { stride = 2 })
+  H.ok(a2.fused.pw_of[a2.fused.B].inpf, "avx2 dense tiles")
+  -- (bands of 1 row: 2 new input rows = 1344 lines over 14 4x24 tiles x 96 steps)
+  H.eq(a2.fused.pw_of[1].inpf.lines, 1344, "avx2: 2 rows")
+  H.eq(a2.fused.pw_of[1].inpf.per, 1, "avx2: a line a step")
+  -- none for an input that stays in L2, on NEON or scalar
+  local small = sep("avx512", 40, 40, 48, 40, "always")
+  for _, b in ipairs(small.fused.bands) do H.eq(b.pf, nil, "300 KiB input: none") end
+  local n = sep("neon", 112, 112, 96, 24, "always", { stride = 2 })
+  for _, b in ipairs(n.fused.bands) do H.eq(b.pf, nil, "neon: none") end
+  local s = sep("scalar", 112, 112, 96, 24, "always", { stride = 2 })
+  for _, b in ipairs(s.fused.bands) do H.eq(b.pf, nil, "scalar: none") end
+end
+
 return T

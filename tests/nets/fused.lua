@@ -25,6 +25,12 @@ return {
     -- depthwise output rows in pairs inside the bands (input beyond L2)
     { name = "pairs", op = "separable", input = { h = 24, w = 24, c = 232 }, cout = 24,
       dw_act = "relu6" },
+    -- inputs beyond L2 (600-700 KiB): each band's projection prefetches the
+    -- next band's input rows on x86 (plan.lua band_prefetch), pair tiles
+    -- (24 outputs on AVX-512) and dense ones, the last bands' rows clipped
+    { name = "pf_pair", op = "separable", input = { h = 80, w = 80, c = 24 }, cout = 24, dw_act = "relu6" },
+    { name = "pf_s2", op = "separable", input = { h = 91, w = 91, c = 20 }, stride = 2, cout = 40,
+      act = "relu" },
     -- a chain with a self residual and a named skip
     { name = "e1", op = "pwconv", input = { h = 26, w = 26, c = 24 }, cout = 144, act = "relu6" },
     { name = "s1", op = "separable", cout = 24, dw_act = "relu6", residual = "e1" },
