@@ -384,8 +384,23 @@ end
 -- force_nr, force_pair: the panel width and pair tiles (true / false) of
 -- another variant of the same weights (fused bands share the layer's packed
 -- projection)
+-- A projection tile's input rows are `stride` floats apart: when 4 * stride
+-- bytes is a multiple of a large power of two they share L1 sets (64 sets
+-- of 64-byte lines), and more rows than an 8-way L1 holds per set evict
+-- each other on every step (make bench, MobileNet v1 b13, Cin = 1024:
+-- 14-row tiles took 1114-1130 us, 7-row tiles 671 us).  True when `rows`
+-- such rows would.
+function M.rows_conflict(stride, rows)
+  local line_stride = (4 * stride) % 64 == 0 and util.idiv(4 * stride, 64) or 1
+  local set_step = util.gcd(line_stride, 64)
+  return util.ceil_div(rows * set_step, 64) > 8
+end
+
+-- pw.istride: floats from one input pixel to the next when the input is a
+-- padded intermediate (M.layer), else pw.cin.
 local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
-  local st = { kind = "pw", P = P, cin = pw.cin, cout = pw.cout, S = pw.S, bias = bias }
+  local st = { kind = "pw", P = P, cin = pw.cin, cout = pw.cout, S = pw.S, bias = bias,
+               istride = pw.istride or pw.cin }
   local mode, G, cout_g, in_step = "dense", 1, pw.cout, 0
   if pw.topo then
     local srcs = M.topology_sources(pw.topo, pw.cout)
@@ -417,15 +432,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     local function step(rows, vecs)  -- one tile, one input channel
       return max(rows * vecs / 2, (rows + vecs) / 2, 4)
     end
-    -- A tile's input rows are 4 * Cin bytes apart: when that is a multiple
-    -- of a large power of two they share L1 sets (64 sets of 64-byte lines),
-    -- and more rows than an 8-way L1 holds per set evict each other on
-    -- every step (make bench, MobileNet v1 b13, Cin = 1024: 14-row tiles
-    -- took 1114-1130 us, 7-row tiles 671 us); such tiles are taken only when
-    -- nothing else fits.
-    local line_stride = (4 * pw.cin) % 64 == 0 and util.idiv(4 * pw.cin, 64) or 1
-    local set_step = util.gcd(line_stride, 64)
-    local function conflicts(rows) return util.ceil_div(rows * set_step, 64) > 8 end
+    local function conflicts(rows) return M.rows_conflict(st.istride, rows) end
     local best, bestc
     for pass = 1, 2 do
       for _, c in ipairs(tg.pw_tiles) do
@@ -433,7 +440,7 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
         local cnr = cnv * VW
         local fits = cnv == 1 or cnr <= util.ceil_div(cout_g, VW) * VW
         if force_nr then fits = min(cnr, cout_g) == force_nr end
-        if pass == 1 and conflicts(cmr) then fits = false end
+        if pass == 1 and conflicts(cmr) then fits = false end   -- only when nothing else fits
         if fits then
           local nre = min(cnr, cout_g)
           local nv, np = util.ceil_div(nre, VW), floor(cout_g / nre)
@@ -609,6 +616,11 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     reason, floor(P / mr), st.ptail > 0 and (" + " .. st.ptail .. "-pixel tail") or "",
     st.npanels, st.npanels == 1 and "" or "s",
     st.ntail > 0 and (" + " .. st.ntail .. "-channel tail") or "", st.order_reason)
+  if st.istride ~= pw.cin then
+    st.tile_reason = st.tile_reason .. string.format("; input pixels %d floats apart: the depthwise stage " ..
+      "pads each pixel of the intermediate by 16 floats, since %d-float rows would all share L1 sets",
+      st.istride, pw.cin)
+  end
   return st
 end
 
@@ -702,7 +714,7 @@ function M.fusion(tg, L, d, q, fuse)
       "(%d KiB of traffic) to save writing and re-reading a %d KiB intermediate", nbands,
       util.ceil_div(wbytes, 1024), util.ceil_div((nbands - 1) * wbytes, 1024), util.ceil_div(mid_bytes, 1024))
   end
-  local f = { B = B, bands = {}, dw = {}, pw = {}, pw_of = {}, band_floats = B * L.MW * L.MC }
+  local f = { B = B, bands = {}, dw = {}, pw = {}, pw_of = {}, band_floats = B * L.MW * (d.ostride or L.MC) }
   local function variant(ri, rc, n)
     local key = ri .. ":" .. n
     if not f.dw[key] then
@@ -710,7 +722,7 @@ function M.fusion(tg, L, d, q, fuse)
       f.dw[#f.dw + 1] = f.dw[key]
     end
     if not f.pw_of[n] then
-      local st = pw_stage(tg, L.pw, n * L.MW, L.bias, (not q.pair) and q.nr or nil, q.pair ~= nil)
+      local st = pw_stage(tg, q.pwd, n * L.MW, L.bias, (not q.pair) and q.nr or nil, q.pair ~= nil)
       assert(st.nr == q.nr and st.wfloats == q.wfloats and (st.pair ~= nil) == (q.pair ~= nil),
         "fused projection packs differently")
       f.pw_of[n] = st
@@ -826,7 +838,22 @@ function M.layer(L, tname, fuse)
     local d = add_stage(spatial_stage(tg, "conv", spatial_geom("conv", L.H, L.W, L.C, L.MH, L.MW,
       L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, dwpads, L.mult, L.bias)), { "in" }, { "scratch", 0 })
     d.act = L.dw_act
-    local q = add_stage(pw_stage(tg, L.pw, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
+    -- An intermediate whose pixels lie a multiple of 4 KiB apart (1024
+    -- channels) would put all of a projection tile's input rows in one L1
+    -- set, forcing short tiles (M.rows_conflict): the depthwise stage
+    -- writes it padded by one 64-byte line per pixel instead, so the
+    -- projection keeps its tallest tile (SIMD targets with masked loads;
+    -- dense projections)
+    local pwd, rows = L.pw, 0
+    for _, c in ipairs(tg.pw_tiles or {}) do rows = max(rows, min(c[1], L.MH * L.MW)) end
+    if tg.simd and tg.masked and not L.pw.topo and M.rows_conflict(L.MC, rows) then
+      pwd = util.copy(L.pw)
+      pwd.istride = L.MC + 16
+      d.ostride = pwd.istride
+      mid = L.MH * L.MW * pwd.istride
+    end
+    local q = add_stage(pw_stage(tg, pwd, L.MH * L.MW, L.bias), { "scratch", 0 }, { "out" })
+    q.pwd = pwd
     scratch = mid
     p.fused, p.fusion_reason = M.fusion(tg, L, d, q, fuse or "auto")
     if p.fused then

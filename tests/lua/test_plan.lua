@@ -275,4 +275,32 @@ function T.fused_bands_prefetch_the_next_bands_input()
   for _, b in ipairs(s.fused.bands) do H.eq(b.pf, nil, "scalar: none") end
 end
 
+-- a 1024-channel intermediate is padded to 1040 floats a pixel on AVX-512,
+-- so the projection's 14-row tiles do not share L1 sets; nowhere else
+function T.conflicting_intermediate_rows_are_padded()
+  H.ok(plan.rows_conflict(1024, 14), "1024 floats, 14 rows: one set")
+  H.ok(not plan.rows_conflict(1040, 14), "1040 floats: spread")
+  H.ok(not plan.rows_conflict(512, 14), "512 floats: two sets of 7")
+  local p = sep("avx512", 7, 7, 1024, 1024)
+  local d, q = p.stages[1], p.stages[2]
+  H.eq(d.ostride, 1040, "depthwise writes 1040 floats a pixel")
+  H.eq(q.istride, 1040, "projection reads them")
+  H.eq(q.mr, 14, "14-row tiles")
+  H.eq(p.scratch_floats, 49 * 1040, "scratch holds the padded intermediate")
+  H.contains(q.tile_reason, "input pixels 1040 floats apart", "reason")
+  -- fused bands pad too (--fuse always), band scratch included
+  local f = sep("avx512", 10, 10, 1024, 40, "always")
+  H.ok(f.fused, "fused")
+  H.eq(f.scratch_floats, f.fused.B * 10 * 1040, "band scratch padded")
+  for _, n in ipairs(f.fused.pw) do H.eq(f.fused.pw_of[n].istride, 1040, "band projection stride") end
+  -- no padding where tiles are short enough (AVX2: at most 8 rows), on
+  -- NEON (no masked loads), scalar, or for 512 channels
+  for _, t in ipairs({ "avx2", "neon", "scalar" }) do
+    local o = sep(t, 7, 7, 1024, 1024)
+    H.eq(o.stages[1].ostride, nil, t .. ": no padding")
+    H.eq(o.stages[2].istride, 1024, t .. ": dense rows")
+  end
+  H.eq(sep("avx512", 14, 14, 512, 512).stages[2].istride, 512, "512 channels: dense rows")
+end
+
 return T

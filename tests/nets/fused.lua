@@ -31,6 +31,8 @@ return {
     { name = "pf_pair", op = "separable", input = { h = 80, w = 80, c = 24 }, cout = 24, dw_act = "relu6" },
     { name = "pf_s2", op = "separable", input = { h = 91, w = 91, c = 20 }, stride = 2, cout = 40,
       act = "relu" },
+    -- a padded 1024-channel intermediate (multiplier 2) into pair tiles
+    { name = "pad1024", op = "separable", input = { h = 5, w = 9, c = 512 }, mult = 2, cout = 24 },
     -- a chain with a self residual and a named skip
     { name = "e1", op = "pwconv", input = { h = 26, w = 26, c = 24 }, cout = 144, act = "relu6" },
     { name = "s1", op = "separable", cout = 24, dw_act = "relu6", residual = "e1" },

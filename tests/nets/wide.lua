@@ -14,6 +14,9 @@ return {
     { name = "pwblk",  op = "pwconv",     input = { h = 41, w = 41, c = 100 }, cout = 77, act = "relu" },
     -- one full panel and a tail panel (AVX2), 400 inputs
     { name = "pwtail", op = "pwconv",     input = { h = 9, w = 11, c = 400 },  cout = 29 },
+    -- a 1024-channel intermediate: padded to 1040 floats a pixel on AVX-512
+    -- so 14-row projection tiles do not share L1 sets (plan.lua rows_conflict)
+    { name = "sep1024", op = "separable", input = { h = 6, w = 7, c = 1024 }, cout = 40, act = "relu6" },
     { name = "pwg2",   op = "pwconv",     input = { h = 15, w = 15, c = 256 }, cout = 96, groups = 2 },
     { name = "pwtopo", op = "pwconv",     input = { h = 14, w = 15, c = 256 }, cout = 256, residual = true,
       topology = { grid_in = { 16, 16 }, grid_out = { 16, 16 }, window = { 3, 16 } } },
