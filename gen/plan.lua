@@ -679,8 +679,18 @@ function M.fusion(tg, L, d, q, fuse)
     return nil, "not fused: the depthwise stage reads a staged copy of its whole input"
   end
   if fuse == "never" then return nil, "not fused: --fuse never" end
+  -- An input beyond the target's L2 share streams from L3 or DRAM; fused,
+  -- each band's projection prefetches the next band's rows
+  -- (M.band_prefetch), so on targets with a prefetch such a layer is fused
+  -- even when its intermediate would fit L2.  MobileNet v2 s3_1 (1764 KiB
+  -- input, 441 KiB intermediate) on avx512: tests/bench/ab.sh with a 16
+  -- MiB sweep before each run 14-15% faster fused, warm 2%, make bench
+  -- 5-6% (3 alternating pairs); avx2 7% (ab.sh, cold).  s3_2 and s3_3
+  -- (588 KiB inputs): 5.5% faster with ab.sh cold, 0-3% slower under make
+  -- bench, so the limit is the L2 share, not the depthwise stage's 512 KiB.
+  local streamed = tg.simd and tg.prefetch and 4 * L.H * L.W * L.C > limit
   -- (--fuse always: no size rules, straight to the band choice)
-  if fuse ~= "always" and mid_bytes <= limit then
+  if fuse ~= "always" and mid_bytes <= limit and not streamed then
     return nil, string.format("not fused: the %d KiB intermediate stays in %s between the two stages",
       util.ceil_div(mid_bytes, 1024), tg.simd and string.format("L2 (%d KiB planned)",
         util.idiv(limit, 1024)) or "scratch (at most 32 KiB)")

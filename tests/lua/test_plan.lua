@@ -260,6 +260,14 @@ function T.fused_bands_prefetch_the_next_bands_input()
   for _, b in ipairs(p.fused.bands) do
     if b.pf and not b.loop then H.ok(b.pf.f0 <= b.pf.f1 and b.pf.f1 <= 112 * 10752, "band range in the input") end
   end
+  -- an input beyond the L2 share is fused even when the intermediate fits
+  -- L2 (MobileNet v2 s3_1: 1764 KiB in, 441 KiB intermediate), on targets
+  -- with a prefetch only; a 588 KiB input (s3_2) is not
+  local s31 = sep("avx512", 56, 56, 144, 32, "auto", { stride = 2 })
+  H.ok(s31.fused and s31.fused.pw_of[s31.fused.B].inpf, "s3_1 fused, prefetching")
+  H.contains(s31.fusion_reason, "instead of a 441 KiB intermediate", "reason")
+  H.eq(sep("neon", 56, 56, 144, 32, "auto", { stride = 2 }).fused, nil, "neon: no prefetch, not fused")
+  H.eq(sep("avx512", 28, 28, 192, 32).fused, nil, "s3_2 not fused")
   -- dense tiles (AVX2: no pair tiles) prefetch too
   local a2 = sep("avx2", 112, 112, 96, 24, "always", { stride = 2 })
   H.ok(a2.fused.pw_of[a2.fused.B].inpf, "avx2 dense tiles")
