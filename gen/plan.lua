@@ -381,9 +381,6 @@ local function as_classes(srcs, cout, S)
   return runs
 end
 
--- force_nr, force_pair: the panel width and pair tiles (true / false) of
--- another variant of the same weights (fused bands share the layer's packed
--- projection)
 -- A projection tile's input rows are `stride` floats apart: when 4 * stride
 -- bytes is a multiple of a large power of two they share L1 sets (64 sets
 -- of 64-byte lines), and more rows than an 8-way L1 holds per set evict
@@ -397,7 +394,9 @@ function M.rows_conflict(stride, rows)
 end
 
 -- pw.istride: floats from one input pixel to the next when the input is a
--- padded intermediate (M.layer), else pw.cin.
+-- padded intermediate (M.layer), else pw.cin.  force_nr, force_pair: the
+-- panel width and pair tiles (true / false) of another variant of the same
+-- weights (fused bands share the layer's packed projection)
 local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
   local st = { kind = "pw", P = P, cin = pw.cin, cout = pw.cout, S = pw.S, bias = bias,
                istride = pw.istride or pw.cin }
@@ -759,9 +758,10 @@ function M.fusion(tg, L, d, q, fuse)
 end
 
 -- Next-band input prefetch of a fused layer.  A layer input larger than
--- L2 (MobileNet v2 s2_1: 4.6 MiB) is read from L3 or DRAM by the depthwise
--- part of each band, at the rate that stage consumes it, while the
--- projection part (FMA-bound) reads nothing from memory.  So each band's
+-- the L2 planned for a depthwise stage (tg.dw_l2; MobileNet v2 s2_1: 4.6
+-- MiB) is read from L3 or DRAM by the depthwise part of each band, at the
+-- rate that stage consumes it, while the projection part (FMA-bound) reads
+-- nothing from memory.  So each band's
 -- projection prefetches into L2 the input rows the next band will read
 -- first (the band's rows times the stride, after the last row this band
 -- reads): `per` 64-byte lines at every input channel step of its full
