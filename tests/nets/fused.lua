@@ -27,11 +27,14 @@ return {
       dw_act = "relu6" },
     -- inputs beyond L2 (600-700 KiB): each band's projection prefetches the
     -- next band's input rows on x86 (plan.lua band_prefetch), pair tiles
-    -- (24 outputs on AVX-512) and dense ones, the last bands' rows clipped
-    { name = "pf_pair", op = "separable", input = { h = 80, w = 80, c = 24 }, cout = 24, dw_act = "relu6" },
+    -- (24 outputs on AVX-512, with a residual) and dense ones, the last
+    -- bands' rows clipped
+    { name = "pf_pair", op = "separable", input = { h = 80, w = 80, c = 24 }, cout = 24, dw_act = "relu6",
+      residual = true },
     { name = "pf_s2", op = "separable", input = { h = 91, w = 91, c = 20 }, stride = 2, cout = 40,
       act = "relu" },
-    -- a padded 1024-channel intermediate (multiplier 2) into pair tiles
+    -- a padded 1024-channel intermediate (multiplier 2), in bands (dense
+    -- tiles: 1024 inputs make pair weights exceed their 80 KiB)
     { name = "pad1024", op = "separable", input = { h = 5, w = 9, c = 512 }, mult = 2, cout = 24 },
     -- a chain with a self residual and a named skip
     { name = "e1", op = "pwconv", input = { h = 26, w = 26, c = 24 }, cout = 144, act = "relu6" },
