@@ -771,7 +771,8 @@ end
 -- measured 9-10% slower on MobileNet v1 b1 (32 input channels): the
 -- chunked loop costs the 28-accumulator tile its registers.  Measured with
 -- tests/bench/ab.sh on avx512, cold (AB_COLD=1): MobileNet v2 s1_1 -28%,
--- s2_1 -16%, s2_2 -9%, MobileNet v1 b1 -15%; warm -2..-10%; avx2 s1_1 -19%.
+-- s2_1 -16%, s2_2 -9%, MobileNet v1 b1 -15%; warm 1.5-9% faster (s2_2,
+-- b1, s1_1, s2_1); avx2 s1_1 -19%.
 -- emit.lua passes each call the rows as float offsets [pf0, pf1) into
 -- the input, clipped to it (b.pf).  Sets st.inpf on each band projection;
 -- returns text for the fusion reason.
@@ -780,12 +781,10 @@ function M.band_prefetch(tg, L, f)
   local s
   for _, n in ipairs(f.pw) do
     local st = f.pw_of[n]
-    local K = st.pair and st.pair.k16 or st.S
-    -- full register tiles (of full panels); tiles with a weight prefetch
-    -- (panels outer, 24-32 KiB of weights) keep that one
-    local tiles = st.pair and floor(st.P / (2 * st.pair.R)) or
-      (st.mode == "dense" and st.simd and not st.prefetch and floor(st.P / st.mr) * st.npanels or 0)
-    local steps = tiles * K
+    -- full register tiles of full panels (pixel pairs: one panel); tiles
+    -- with a weight prefetch (panels outer, 24-32 KiB of weights) keep that
+    local tiles = st.mode == "dense" and st.simd and not st.prefetch and floor(st.pfull / st.mr) * st.npanels or 0
+    local steps = tiles * (st.pair and st.pair.k16 or st.S)
     local lines = util.ceil_div(n * L.sh * L.W * L.C, 16)
     if steps > 0 then
       st.inpf = { per = min(8, util.ceil_div(lines, steps)), lines = lines, steps = steps }
@@ -794,22 +793,30 @@ function M.band_prefetch(tg, L, f)
   end
   if not s then return "" end
   -- per band: the rows after the last one band y reads (y * sh + c), as
-  -- many as it advances, clipped to the input; offsets in floats
+  -- many as it advances, clipped to the input; offsets in floats.  In a
+  -- loop of bands only the last can run past the input (the loop covers
+  -- an interior row class); such a band leaves the loop as its own call,
+  -- so the loop's offsets are y * dy + c0 and y * dy + c1 throughout.
   local rowf, H = L.W * L.C, L.H
+  local bands = {}
   for _, b in ipairs(f.bands) do
+    bands[#bands + 1] = b
     if f.pw_of[b.n].inpf then
       local c = (b.n - 1) * L.sh - L.pt + (L.kh - 1) * L.dh + 1
       local adv = b.n * L.sh
-      if b.loop then
-        local last = b.start + (b.loop - 1) * b.n
-        b.pf = { dy = L.sh * rowf, c0 = c * rowf, c1 = (c + adv) * rowf,
-                 clip = last * L.sh + c + adv > H and H * rowf or nil }
-      else
-        local r0 = b.start * L.sh + c
-        b.pf = r0 < H and { f0 = r0 * rowf, f1 = min(r0 + adv, H) * rowf } or { f0 = 0, f1 = 0 }
+      local function at(y)
+        local r0 = y * L.sh + c
+        return r0 < H and { f0 = r0 * rowf, f1 = min(r0 + adv, H) * rowf } or { f0 = 0, f1 = 0 }
       end
+      local last = b.loop and b.start + (b.loop - 1) * b.n
+      if last and last * L.sh + c + adv > H then
+        if b.loop > 1 then bands[#bands + 1] = { start = last, n = b.n, dw = b.dw, pf = at(last) } end
+        b.loop = b.loop > 2 and b.loop - 1 or nil
+      end
+      b.pf = b.loop and { dy = L.sh * rowf, c0 = c * rowf, c1 = (c + adv) * rowf } or at(b.start)
     end
   end
+  f.bands = bands
   local kib = util.ceil_div(64 * s.lines, 1024)
   return string.format("; each band's projection prefetches into L2 the %d KiB of input rows the next band " ..
     "reads first (the %d KiB input does not stay in L2), %d 64-byte line%s per input channel step of its " ..

@@ -24,7 +24,8 @@ M.scalar = {
 -- templates use, so one template family serves AVX2, AVX-512 and NEON.
 local function call(fn) return function(...) return fn .. "(" .. table.concat({ ... }, ", ") .. ")" end end
 
--- x86: prefetch the 64-byte line at p into L2 (projection weights, pw.c.in)
+-- x86: prefetch the 64-byte line at p into L2 (projection weights and the
+-- next band's input in pw.c.in and pw_pair.c.in)
 local function x86_prefetch(p) return "_mm_prefetch((const char *)(" .. p .. "), _MM_HINT_T1)" end
 
 local function lanes(n, vw, yes, no)
