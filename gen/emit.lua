@@ -261,12 +261,15 @@ end
 
 -- The next-band input prefetch arguments of band b's projection
 -- (plan.lua band_prefetch): "in, start, end", float offsets into the
--- input; in a loop of bands, expressions in y.
+-- input; in a loop of bands, expressions in y, the end clipped when the
+-- loop's last band would run past the input.
 local function band_prefetch_args(b)
   local pf = b.pf
   if not b.loop then return "in, " .. util.int(pf.f0) .. ", " .. util.int(pf.f1) end
   local function at(k) return "y * " .. util.int(pf.dy) .. plus(k) end
-  return "in, " .. at(pf.c0) .. ", " .. at(pf.c1)
+  local e1 = at(pf.c1)
+  if pf.clip then e1 = "(" .. e1 .. " < " .. util.int(pf.clip) .. " ? " .. e1 .. " : " .. util.int(pf.clip) .. ")" end
+  return "in, " .. at(pf.c0) .. ", " .. e1
 end
 
 local function fused_calls(L, p)
