@@ -61,8 +61,9 @@ help:
 	@echo '                 f. every tests/nets/*.lua, examples/*.lua and SHAPES:'
 	@echo '                    generate (with FUSE), gcc -O2 -Werror + run, clang -Werror,'
 	@echo '                    for each of TEST_TARGETS (make test-nets); asan+ubsan + run'
-	@echo '                    for tests/nets on scalar and the widest SIMD target the'
-	@echo '                    machine runs (SANITIZE_ALL=1: every net and target)'
+	@echo '                    for tests/nets on every target the machine runs'
+	@echo '                    (SANITIZE_ALL=1: the example nets too); a target the CPU'
+	@echo '                    lacks is compiled (gcc, clang) and skipped with the reason'
 	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
 	@echo '  make golden    refresh tests/golden/out/ from tests/golden/net.lua'
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
@@ -74,8 +75,9 @@ help:
 	@echo 'Variables: LUA=$(LUA) CC=$(CC) CLANG=$(CLANG) BUILD=$(BUILD)'
 	@echo '  TARGET: scalar | avx2 | avx512 | neon | native'
 	@echo '  FUSE: auto | always | never (fusion of separable layers; auto: the plan decides)'
-	@echo '  TEST_TARGETS: targets for stage f; avx2/avx512 are skipped when the CPU'
-	@echo '  lacks them, neon when aarch64-linux-gnu-gcc or qemu-aarch64 is missing.'
+	@echo '  TEST_TARGETS: targets for stage f; avx2/avx512 are compiled but not run when'
+	@echo '  the CPU lacks them, neon is skipped when aarch64-linux-gnu-gcc or qemu-aarch64'
+	@echo '  is missing.'
 	@echo '  `make -j2 test` runs the stage f jobs in parallel (the default is -j$(NPROC)).'
 
 deps:
@@ -122,7 +124,9 @@ test-nets:
 	$(call stage,nets,rm -f $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \
 	  $(MAKE) --no-print-directory -k $(PAR) net-jobs; rc=$$?; \
 	  echo "-------- nets summary"; \
-	  $(SCRIPTS)/nets-summary.sh $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))) && [ $$rc -eq 0 ])
+	  $(SCRIPTS)/nets-summary.sh $(foreach j,$(NET_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))) || rc=1; \
+	  echo "-------- a CPU without avx2/avx512 (fake /proc/cpuinfo)"; \
+	  $(SCRIPTS)/net-selftest.sh $(BUILD)/nets-selftest || rc=1; [ $$rc -eq 0 ])
 
 test-shapes: deps
 	@rm -f $(foreach j,$(SHAPES_JOBS),$(call job_dir,$(patsubst net/%,%,$(j)))/result); \

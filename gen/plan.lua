@@ -614,7 +614,9 @@ local function pw_stage(tg, pw, P, bias, force_nr, force_pair)
     "register tile (%s); %d pixel tiles%s, %d channel panel%s%s; %s", what, P, pw.cout, pw.S, mr, nr,
     reason, floor(P / mr), st.ptail > 0 and (" + " .. st.ptail .. "-pixel tail") or "",
     st.npanels, st.npanels == 1 and "" or "s",
-    st.ntail > 0 and (" + " .. st.ntail .. "-channel tail") or "", st.order_reason)
+    st.ntail > 0 and (" + " .. st.ntail .. "-channel tail" ..
+      (not simd and "" or ntvec and " (masked vector code)" or " (scalar code: no masked loads)")) or "",
+    st.order_reason)
   if st.istride ~= pw.cin then
     st.tile_reason = st.tile_reason .. string.format("; input pixels %d floats apart: the depthwise stage " ..
       "pads each pixel of the intermediate by 16 floats, since %d-float rows would all share L1 sets",

@@ -63,6 +63,16 @@ function M.text(p, file, note)
         notes[#notes + 1] = string.format("  %d %s: stage %d (%s) has no %s specialization: portable " ..
           "scalar code", i, L.name, si, st.kind == "pw" and "projection" or "depthwise", p.target)
       end
+      local dt = st.kind == "spatial" and st.tdir ~= "scalar" and st.tiles[2]
+      if dt and not dt.vec then
+        notes[#notes + 1] = string.format("  %d %s: stage %d (%s): its %d-channel tail is portable " ..
+          "scalar code (%s has no masked loads)", i, L.name, si,
+          st.deconv and "depthwise deconvolution" or "depthwise", dt.ct, p.target)
+      end
+      if st.kind == "pw" and st.simd and not st.pair and st.ntail > 0 and not st.tail_vec then
+        notes[#notes + 1] = string.format("  %d %s: stage %d (projection): its %d-channel tail panel is " ..
+          "portable scalar code (%s has no masked loads)", i, L.name, si, st.ntail, p.target)
+      end
       if st.staged then
         notes[#notes + 1] = string.format("  %d %s: stage %d: %s", i, L.name, si, st.border_reason)
       end

@@ -26,7 +26,8 @@ BENCH_DEPS := libxnnpack-dev libpthreadpool-dev libdnnl-dev gnuplot-nox
 
 .PHONY: bench bench-deps bench-tile
 
-bench:
+# deps: a fresh machine gets Lua (the generator) before the first run
+bench: deps
 	@rc=0; for s in $(SHAPES); do \
 	  LUA="$(LUA)" CC="$(CC)" tests/bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" || rc=1; \
 	done; exit $$rc

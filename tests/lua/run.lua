@@ -28,6 +28,7 @@ local FILES = {
   "test_plan",      -- plan: depthwise passes, fusion decisions
   "test_sandbox",   -- sandbox.run: SPEC section 2 sandbox
   "test_shapes",    -- shapes.load: validation, defaults, chaining, messages
+  "test_targets",   -- targets.resolve (native); report notes on scalar code
   "test_topology",  -- plan.topology_sources vs SPEC 3.3 brute force
 }
 
