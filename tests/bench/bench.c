@@ -24,10 +24,13 @@
  *     and the CSV, and the layer is left out of that implementation's totals;
  *   - timing: warm-up, then rounds that interleave the implementations
  *     (generated, generic, XNNPACK, oneDNN, generated, ...) so they see the
- *     same machine noise; a sample is one run, or a batch of runs timed
- *     together when one run is shorter than 20 us; the reported time is the
- *     median of the samples.  The generic kernel takes part only in the
- *     first 3-5 rounds (it is slow and only there for the speedup column).
+ *     same machine noise; in a round each implementation takes two samples
+ *     back to back, the first right after the other implementations ran
+ *     (reported as the *_after_us CSV columns and a totals line), the second
+ *     warm (the reported time: the median of these warm samples); a sample
+ *     is one run, or a batch of runs timed together when one run is shorter
+ *     than 20 us.  The generic kernel takes one sample a round and only in
+ *     the first 3-5 rounds (it is slow and only there for the speedup column).
  *
  * Library mapping (a layer a library cannot express is "n/a" with the reason
  * in a footnote, never replaced by something else):
@@ -621,7 +624,9 @@ typedef struct result {
     int state;         /* ST_NA, ST_OK, ST_MISMATCH                      */
     int note;          /* footnote number when n/a (0: none)             */
     double err;        /* max |out - ref| / tolerance (<= 1 passes)      */
-    double med, min;   /* seconds per run                                 */
+    double med, min;   /* seconds per run, warm samples                   */
+    double med_after;  /* seconds per run, samples right after the other
+                          implementations ran (0: not measured)           */
     long batch;        /* runs per sample                                 */
     int nsamples;
     char impl[256];    /* oneDNN: implementation names                    */
@@ -1492,7 +1497,9 @@ int main(int argc, char **argv)
         if (la)
             fclose(la);
     }
-    printf("timing:    median of interleaved samples, ~%.2f s per layer; a sample >= %.0f us\n",
+    printf("timing:    medians of warm samples (each right after a sample of the same "
+           "implementation), the\n"
+           "           implementations interleaved in rounds; ~%.2f s per layer; a sample >= %.0f us\n",
            budget, MIN_SAMPLE_S * 1e6);
     printf("\n");
     fflush(stdout);
@@ -1502,13 +1509,18 @@ int main(int argc, char **argv)
                  "generic_us,generic_min_us,generic_speedup,generic_samples,"
                  "xnnpack_us,xnnpack_min_us,xnnpack_gflops,xnnpack_ratio,xnnpack_status,"
                  "onednn_us,onednn_min_us,onednn_gflops,onednn_ratio,onednn_status,onednn_impl,"
-                 "peak_gflops,build_peak_gflops,mem_gbs\n");
+                 "peak_gflops,build_peak_gflops,mem_gbs,"
+                 "gen_after_us,xnnpack_after_us,onednn_after_us\n");
 
     result *res = calloc((size_t)nl * N_IMPL, sizeof *res);
-    double *samples[N_IMPL];
-    for (int k = 0; k < N_IMPL; k++)
+    double *samples[N_IMPL], *after[N_IMPL];
+    for (int k = 0; k < N_IMPL; k++) {
         samples[k] = malloc(MAX_ROUNDS * sizeof(double));
-    if (!res || !samples[0] || !samples[1] || !samples[2] || !samples[3])
+        after[k] = malloc(MAX_ROUNDS * sizeof(double));
+        if (!samples[k] || !after[k])
+            die("out of memory");
+    }
+    if (!res)
         die("out of memory");
     int mismatches = 0;
 
@@ -1649,24 +1661,37 @@ int main(int argc, char **argv)
             if (k != I_GENERIC)
                 round_cost += (double)R[k].batch * t1[k];
         }
-        int rounds = (int)(budget / round_cost);
+        int rounds = (int)(budget / (2.0 * round_cost)); /* two samples a round */
         if (rounds < MIN_ROUNDS)
             rounds = MIN_ROUNDS;
         if (rounds > MAX_ROUNDS)
             rounds = MAX_ROUNDS;
         const int generic_rounds = t1[I_GENERIC] * (double)R[I_GENERIC].batch < 0.05 ? 5 : 3;
 
-        /* interleaved rounds */
+        /* interleaved rounds: in each, every implementation takes two
+         * samples back to back.  The first runs right after the other
+         * implementations, whose buffers and weights then fill L1 and L2
+         * (this layer's come from L3, as in a net that runs layer after
+         * layer); the second is warm (the first was its warm-up), the
+         * median of "many warm runs" the table and totals quote.  The
+         * generic kernel takes one sample a round (the oracle, slow). */
         int ns[N_IMPL] = { 0, 0, 0, 0 };
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < N_IMPL; k++) {
                 if (R[k].state == ST_NA || (k == I_GENERIC && r >= generic_rounds))
                     continue;
                 const long nb = R[k].batch;
-                double t0 = now();
-                for (long b = 0; b < nb; b++)
-                    run_impl(&B, k);
-                samples[k][ns[k]++] = (now() - t0) / (double)nb;
+                for (int pass = k == I_GENERIC ? 1 : 0; pass < 2; pass++) {
+                    double t0 = now();
+                    for (long b = 0; b < nb; b++)
+                        run_impl(&B, k);
+                    const double t = (now() - t0) / (double)nb;
+                    if (pass == 0)
+                        after[k][ns[k]] = t;
+                    else
+                        samples[k][ns[k]] = t;
+                }
+                ns[k]++;
             }
         }
         for (int k = 0; k < N_IMPL; k++) {
@@ -1675,6 +1700,7 @@ int main(int argc, char **argv)
             R[k].nsamples = ns[k];
             R[k].med = median(samples[k], ns[k]); /* sorts */
             R[k].min = samples[k][0];
+            R[k].med_after = k == I_GENERIC ? 0.0 : median(after[k], ns[k]);
         }
 
         /* ---- row ---- */
@@ -1728,7 +1754,16 @@ int main(int argc, char **argv)
                 fprintf(csv, ",%.4f,%.4f,%s", flop / R[k].med * 1e-9, R[k].med / R[I_GEN].med,
                         state_name(&R[k]));
         }
-        fprintf(csv, ",%s,%.3f,%.3f,%.3f\n", R[I_DNNL].impl, m.peak, m.build_peak, m.bw);
+        fprintf(csv, ",%s,%.3f,%.3f,%.3f", R[I_DNNL].impl, m.peak, m.build_peak, m.bw);
+        for (int k = 0; k < N_IMPL; k++) {
+            if (k == I_GENERIC)
+                continue;
+            if (R[k].state == ST_NA)
+                fprintf(csv, ",");
+            else
+                fprintf(csv, ",%.3f", R[k].med_after * 1e6);
+        }
+        fprintf(csv, "\n");
         fflush(csv);
 
         /* ---- cleanup ---- */
@@ -1746,8 +1781,8 @@ int main(int argc, char **argv)
     }
 
     /* ---- totals ---- */
-    printf("\nTotals (sums of the per-layer medians; a layer whose output did not match the "
-           "generic kernel counts for no one):\n");
+    printf("\nTotals (sums of the per-layer medians of warm samples unless said otherwise; a layer "
+           "whose output did not match the\n  generic kernel counts for no one):\n");
     {
         double g = 0, ge = 0;
         int n = 0;
@@ -1764,7 +1799,7 @@ int main(int argc, char **argv)
     }
     /* the layers every available implementation ran and got right */
     {
-        double t[N_IMPL] = { 0, 0, 0, 0 };
+        double t[N_IMPL] = { 0, 0, 0, 0 }, ta[N_IMPL] = { 0, 0, 0, 0 };
         int n = 0;
         for (int li = 0; li < nl; li++) {
             const result *R = &res[(size_t)li * N_IMPL];
@@ -1774,8 +1809,10 @@ int main(int argc, char **argv)
                     all = 0;
             if (!all)
                 continue;
-            for (int k = 0; k < N_IMPL; k++)
+            for (int k = 0; k < N_IMPL; k++) {
                 t[k] += R[k].med;
+                ta[k] += R[k].med_after;
+            }
             n++;
         }
         if (have[I_XNN] || have[I_DNNL]) {
@@ -1790,6 +1827,16 @@ int main(int argc, char **argv)
                 if (have[I_DNNL])
                     printf(", oneDNN %.1f us (dnnl/gen %.2f)", t[I_DNNL] * 1e6,
                            t[I_DNNL] / t[I_GEN]);
+                printf("\n");
+                printf("    each sample right after the other implementations ran (their data "
+                       "in L1/L2, this layer's in L3):\n");
+                printf("      generated %.1f us", ta[I_GEN] * 1e6);
+                if (have[I_XNN])
+                    printf(", XNNPACK %.1f us (xnn/gen %.2f)", ta[I_XNN] * 1e6,
+                           ta[I_XNN] / ta[I_GEN]);
+                if (have[I_DNNL])
+                    printf(", oneDNN %.1f us (dnnl/gen %.2f)", ta[I_DNNL] * 1e6,
+                           ta[I_DNNL] / ta[I_GEN]);
                 printf("\n");
             }
         }
@@ -1816,8 +1863,9 @@ int main(int argc, char **argv)
            "(every kernel tap, also those\n"
            "  that fall into padding: tiny padded layers can show more than 100%% of peak); "
            "GFLOP/s and %%peak of the generated\n"
-           "  kernel (peak = the measured %.1f GFLOP/s); times are medians in microseconds per "
-           "run of the layer;\n"
+           "  kernel (peak = the measured %.1f GFLOP/s); times are medians of warm samples in "
+           "microseconds per run of the layer\n"
+           "  (the CSV's *_after_us columns: samples right after the other implementations);\n"
            "  speedup = generic / generated; xnn/gen and dnnl/gen = library time / generated "
            "time (> 1: the generated kernel is faster);\n"
            "  '!' = output differs from the generic kernel; n/a[i] = the library cannot express "
@@ -1850,8 +1898,10 @@ int main(int argc, char **argv)
                "comparable\n", mismatches);
 
     fclose(csv);
-    for (int k = 0; k < N_IMPL; k++)
+    for (int k = 0; k < N_IMPL; k++) {
         free(samples[k]);
+        free(after[k]);
+    }
     free(res);
 #ifdef SG_BENCH_XNNPACK
     if (have[I_XNN])
