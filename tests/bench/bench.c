@@ -1400,6 +1400,17 @@ static void csv_time(FILE *f, const result *r)
         fprintf(f, ",%.3f,%.3f", r->med * 1e6, r->min * 1e6);
 }
 
+/* One totals line: the generated sum and each library's, with its ratio. */
+static void print_totals(const double *t, const int *have)
+{
+    printf("      generated %.1f us", t[I_GEN] * 1e6);
+    if (have[I_XNN])
+        printf(", XNNPACK %.1f us (xnn/gen %.2f)", t[I_XNN] * 1e6, t[I_XNN] / t[I_GEN]);
+    if (have[I_DNNL])
+        printf(", oneDNN %.1f us (dnnl/gen %.2f)", t[I_DNNL] * 1e6, t[I_DNNL] / t[I_GEN]);
+    printf("\n");
+}
+
 static const char *state_name(const result *r)
 {
     return r->state == ST_OK ? "ok" : r->state == ST_MISMATCH ? "MISMATCH" : "n/a";
@@ -1820,24 +1831,10 @@ int main(int argc, char **argv)
                    "verified:\n", n, nl, have[I_XNN] ? ", XNNPACK" : "",
                    have[I_DNNL] ? ", oneDNN" : "");
             if (n > 0) {
-                printf("      generated %.1f us", t[I_GEN] * 1e6);
-                if (have[I_XNN])
-                    printf(", XNNPACK %.1f us (xnn/gen %.2f)", t[I_XNN] * 1e6,
-                           t[I_XNN] / t[I_GEN]);
-                if (have[I_DNNL])
-                    printf(", oneDNN %.1f us (dnnl/gen %.2f)", t[I_DNNL] * 1e6,
-                           t[I_DNNL] / t[I_GEN]);
-                printf("\n");
+                print_totals(t, have);
                 printf("    each sample right after the other implementations ran (their data "
                        "in L1/L2, this layer's in L3):\n");
-                printf("      generated %.1f us", ta[I_GEN] * 1e6);
-                if (have[I_XNN])
-                    printf(", XNNPACK %.1f us (xnn/gen %.2f)", ta[I_XNN] * 1e6,
-                           ta[I_XNN] / ta[I_GEN]);
-                if (have[I_DNNL])
-                    printf(", oneDNN %.1f us (dnnl/gen %.2f)", ta[I_DNNL] * 1e6,
-                           ta[I_DNNL] / ta[I_GEN]);
-                printf("\n");
+                print_totals(ta, have);
             }
         }
         for (int k = I_XNN; k <= I_DNNL; k++) {
