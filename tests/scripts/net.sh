@@ -133,6 +133,25 @@ cflags=$(sg_gen_cflags "$c")
 note "generated $n for $target${cflags:+ (cflags: $cflags)}"
 srcs="$out/$n.c $out/check/${n}_check.c $out/check/sg_generic.c"
 
+# clang_check [--target=T] ARGS...: the generated files through $CLANG
+# -Werror, front end only (clang's warnings all come from its front end),
+# with ARGS (include paths, Check's flags) added; sets clang_done to what ran
+# ("" when clang is not installed).
+clang_check() {
+    clang_done=""
+    shown=""
+    case ${1:-} in --target=*) shown=" $1" ;; esac
+    if [ -n "$CLANG" ] && sg_have "$CLANG"; then
+        # shellcheck disable=SC2086  # flag lists are word lists
+        $CLANG "$@" $WARN -O2 -Werror -fsyntax-only $cflags -I "$out" $srcs >"$dir/clang.log" 2>&1 ||
+            fail "$CLANG$shown -Werror rejects the generated files" "$dir/clang.log"
+        clang_done="$CLANG$shown -Werror"
+        note "$clang_done -fsyntax-only: clean"
+    else
+        note "clang not installed: clang compile skipped"
+    fi
+}
+
 # neon: cross-compile the generated Check test against tests/shim/check.h
 # (Debian ships no aarch64 libcheck), check the same files with clang for
 # aarch64 (front end only, like step 3), and run the test under qemu-aarch64
@@ -142,17 +161,7 @@ if [ -n "$cross" ]; then
     # shellcheck disable=SC2086  # flag lists
     $cross $WARN -O2 -Werror $cflags -I "$root/tests/shim" -I "$out" $srcs -o "$dir/check_neon" -lm \
         >"$dir/cross.log" 2>&1 || fail "$cross -O2 -Werror build failed" "$dir/cross.log"
-    xclang=""
-    if [ -n "$CLANG" ] && sg_have "$CLANG"; then
-        # shellcheck disable=SC2086
-        $CLANG --target=aarch64-linux-gnu $WARN -O2 -Werror -fsyntax-only $cflags -I "$root/tests/shim" \
-            -I "$out" $srcs >"$dir/clang.log" 2>&1 ||
-            fail "$CLANG --target=aarch64-linux-gnu -Werror rejects the generated files" "$dir/clang.log"
-        xclang=", $CLANG --target=aarch64-linux-gnu -Werror"
-        note "$CLANG --target=aarch64-linux-gnu -Werror -fsyntax-only: clean"
-    else
-        note "clang not installed: clang compile skipped"
-    fi
+    clang_check --target=aarch64-linux-gnu -I "$root/tests/shim"
     (cd -- "$dir" && timeout "$NET_RUN_TIMEOUT" qemu-aarch64 -L /usr/aarch64-linux-gnu ./check_neon) \
         >"$dir/run_neon.log" 2>&1
     rc=$?
@@ -163,7 +172,7 @@ if [ -n "$cross" ]; then
         "100%: Checks: "*", Failures: 0, Errors: 0") ;;
         *) fail "check_neon: ${summary:-no summary line}" "$dir/run_neon.log" ;;
     esac
-    result PASS "$cross -O2 -Werror$xclang, qemu-aarch64: $summary (sanitizers not run under emulation)"
+    result PASS "$cross -O2 -Werror${clang_done:+, $clang_done}, qemu-aarch64: $summary (sanitizers not run under emulation)"
     exit 0
 fi
 
@@ -188,33 +197,19 @@ run_check() {
     esac
 }
 
-# An x86 target this CPU cannot run: compile the kernels and the test with
-# $CC and $CLANG (-Werror, not linked), then skip with the reason; on a host
-# whose compiler does not target x86 (an ARM board), only skip.
+# An x86 target this CPU cannot run is compiled by steps 2 and 3 (compiling
+# needs no such CPU) and skipped before anything links or runs; on a host
+# whose compiler does not target x86 (an ARM board), only skipped.
 if [ -n "$norun" ]; then
     case $($CC -dumpmachine 2>/dev/null) in
         x86_64* | i?86*) ;;
         *) skip "$norun; not compiled either: $CC does not target x86 ($($CC -dumpmachine 2>/dev/null))" ;;
     esac
-    mkdir -p -- "$dir/o2"
-    : >"$dir/cc.log"
-    for s in $srcs; do # objects, not -fsyntax-only: some gcc warnings need the optimizer
-        # shellcheck disable=SC2086  # flag lists are word lists
-        $CC $WARN -O2 -Werror $cflags $ck_cflags -I "$out" -c "$s" -o "$dir/o2/$(basename -- "$s" .c).o" \
-            >>"$dir/cc.log" 2>&1 || fail "$CC -O2 -Werror build failed on $(basename -- "$s")" "$dir/cc.log"
-    done
-    done_cc="$CC -O2 -Werror"
-    if [ -n "$CLANG" ] && sg_have "$CLANG"; then
-        # shellcheck disable=SC2086
-        $CLANG $WARN -O2 -Werror -fsyntax-only $cflags $ck_cflags -I "$out" $srcs \
-            >"$dir/clang.log" 2>&1 || fail "$CLANG -Werror rejects the generated files" "$dir/clang.log"
-        done_cc="$done_cc and $CLANG -Werror"
-    fi
-    skip "compiled clean with $done_cc, not run: $norun"
 fi
 
-# 2. $CC -O2 -Werror: one object per file (the oracle's is reused by step 4),
-# linked and run.
+# 2. $CC -O2 -Werror: one object per file (the oracle's is reused by step 4;
+# objects, not -fsyntax-only: some gcc warnings need the optimizer), linked
+# and run.
 mkdir -p -- "$dir/o2" "$dir/san"
 : >"$dir/cc.log"
 for s in $srcs; do
@@ -222,6 +217,11 @@ for s in $srcs; do
     $CC $WARN -O2 -Werror $cflags $ck_cflags -I "$out" -c "$s" -o "$dir/o2/$(basename -- "$s" .c).o" \
         >>"$dir/cc.log" 2>&1 || fail "$CC -O2 -Werror build failed on $(basename -- "$s")" "$dir/cc.log"
 done
+if [ -n "$norun" ]; then
+    # shellcheck disable=SC2086  # Check's flags are a word list
+    clang_check $ck_cflags
+    skip "compiled clean with $CC -O2 -Werror${clang_done:+ and $clang_done}, not run: $norun"
+fi
 # shellcheck disable=SC2086
 $CC -o "$dir/check_O2" "$dir/o2/$n.o" "$dir/o2/${n}_check.o" "$dir/o2/sg_generic.o" $ck_libs -lm \
     >>"$dir/cc.log" 2>&1 || fail "$CC -O2 link failed" "$dir/cc.log"
@@ -229,14 +229,8 @@ run_check check_O2 "$dir/run_O2.log" CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPL
 note "$CC -O2: $summary"
 
 # 3. clang -Werror, front end only (not linked, not run).
-if [ -n "$CLANG" ] && sg_have "$CLANG"; then
-    # shellcheck disable=SC2086
-    $CLANG $WARN -O2 -Werror -fsyntax-only $cflags $ck_cflags -I "$out" $srcs \
-        >"$dir/clang.log" 2>&1 || fail "$CLANG -Werror rejects the generated files" "$dir/clang.log"
-    note "$CLANG -Werror -fsyntax-only: clean"
-else
-    note "clang not installed: clang compile skipped"
-fi
+# shellcheck disable=SC2086  # Check's flags are a word list
+clang_check $ck_cflags
 
 # 4'. Which builds run under the sanitizers.  The sanitizer build is the
 # slowest step (the large generated files at -O0, then a slow run), so to keep
@@ -277,4 +271,4 @@ run_check check_san "$dir/run_san.log" \
     CK_TIMEOUT_MULTIPLIER="${CK_TIMEOUT_MULTIPLIER:-10}"
 note "$CC -fsanitize=address,undefined: $summary"
 
-result PASS "$CC -O2, $( [ -n "$CLANG" ] && sg_have "$CLANG" && echo "clang, ")asan+ubsan: $summary"
+result PASS "$CC -O2, ${clang_done:+$CLANG, }asan+ubsan: $summary"
