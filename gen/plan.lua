@@ -859,11 +859,12 @@ function M.layer(L, tname, fuse)
     -- channels) would put all of a projection tile's input rows in one L1
     -- set, forcing short tiles (M.rows_conflict): the depthwise stage
     -- writes it padded by one 64-byte line per pixel instead, so the
-    -- projection keeps its tallest tile (SIMD targets with masked loads;
-    -- dense projections)
+    -- projection keeps its tallest tile (targets with tg.pad_rows; dense
+    -- projections; the scalar and SIMD depthwise templates both write at
+    -- d.ostride)
     local pwd, rows = L.pw, 0
     for _, c in ipairs(tg.pw_tiles or {}) do rows = max(rows, min(c[1], L.MH * L.MW)) end
-    if tg.simd and tg.masked and not L.pw.topo and M.rows_conflict(L.MC, rows) then
+    if tg.pad_rows and not L.pw.topo and M.rows_conflict(L.MC, rows) then
       pwd = util.copy(L.pw)
       pwd.istride = L.MC + 16
       d.ostride = pwd.istride

@@ -57,6 +57,11 @@ M.avx512 = {
   -- 48 KiB L1: MobileNet v2 s2_2, 28 KiB of pair weights, 5-11% faster fused
   -- as a one-layer net under make bench; MobileNet v1 b3, 64 KiB, 6% slower)
   fuse_wmax = 32 * 1024,
+  -- a separable layer's intermediate whose pixels would put a projection
+  -- tile's rows in one L1 set is written padded (plan.lua rows_conflict;
+  -- MobileNet v1 b13 on Zen 5: 5-8% faster); AVX2's tiles (at most 8 rows)
+  -- never conflict, and on NEON, whose L1s differ by core, it is not measured
+  pad_rows = true,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
   pair_tile = true,   -- templates/simd/pw_pair.c.in (unpack, 64-bit broadcast, permutex2var)
   prefetch = x86_prefetch,

@@ -306,13 +306,18 @@ function T.conflicting_intermediate_rows_are_padded()
   H.eq(f.scratch_floats, f.fused.B * 10 * 1040, "band scratch padded")
   for _, n in ipairs(f.fused.pw) do H.eq(f.fused.pw_of[n].istride, 1040, "band projection stride") end
   -- no padding where tiles are short enough (AVX2: at most 8 rows), on
-  -- NEON (no masked loads), scalar, or for 512 channels
+  -- NEON (not measured there), scalar, or for 512 channels
   for _, t in ipairs({ "avx2", "neon", "scalar" }) do
     local o = sep(t, 7, 7, 1024, 1024)
     H.eq(o.stages[1].ostride, nil, t .. ": no padding")
     H.eq(o.stages[2].istride, 1024, t .. ": dense rows")
   end
   H.eq(sep("avx512", 14, 14, 512, 512).stages[2].istride, 512, "512 channels: dense rows")
+  -- a scalar depthwise stage (multiplier 5 on avx512) writes the padded stride too
+  local m5 = sep("avx512", 3, 4, 1024, 8, nil, { mult = 5 })
+  H.eq(m5.stages[1].tdir, "scalar", "multiplier 5: scalar depthwise code")
+  H.eq(m5.stages[1].ostride, 5136, "scalar depthwise writes 5136 floats a pixel")
+  H.eq(m5.stages[2].istride, 5136, "projection reads them")
 end
 
 return T

@@ -17,6 +17,9 @@ return {
     -- a 1024-channel intermediate: padded to 1040 floats a pixel on AVX-512
     -- so 14-row projection tiles do not share L1 sets (plan.lua rows_conflict)
     { name = "sep1024", op = "separable", input = { h = 6, w = 7, c = 1024 }, cout = 40, act = "relu6" },
+    -- the same padding when the depthwise stage is scalar code (multiplier 5:
+    -- more than 4 vectors a tile), 5120 channels
+    { name = "sep_m5", op = "separable", input = { h = 3, w = 4, c = 1024 }, mult = 5, cout = 8 },
     { name = "pwg2",   op = "pwconv",     input = { h = 15, w = 15, c = 256 }, cout = 96, groups = 2 },
     { name = "pwtopo", op = "pwconv",     input = { h = 14, w = 15, c = 256 }, cout = 256, residual = true,
       topology = { grid_in = { 16, 16 }, grid_out = { 16, 16 }, window = { 3, 16 } } },
