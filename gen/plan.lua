@@ -775,8 +775,9 @@ end
 -- tests/bench/ab.sh on avx512, cold (AB_COLD=1): MobileNet v2 s1_1 -28%,
 -- s2_1 -16%, s2_2 -9%, MobileNet v1 b1 -15%; warm 1.5-9% faster (s2_2,
 -- b1, s1_1, s2_1); avx2 s1_1 -19%.
--- emit.lua passes each call the rows as float offsets [pf0, pf1) into
--- the input, clipped to it (b.pf).  Sets st.inpf on each band projection;
+-- emit.lua passes each call the rows as float offsets into the input
+-- (b.pf: f0, f1 for one band; c0, c1 and the clip in a loop of bands), the
+-- projection's bpf_at and bpf_end.  Sets st.inpf on each band projection;
 -- returns text for the fusion reason.
 function M.band_prefetch(tg, L, f)
   if not (tg.simd and tg.prefetch) or 4 * L.H * L.W * L.C <= tg.dw_l2 then return "" end

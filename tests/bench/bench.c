@@ -1682,8 +1682,9 @@ int main(int argc, char **argv)
         /* interleaved rounds: in each, every implementation takes two
          * samples back to back.  The first runs right after the other
          * implementations, whose buffers and weights then fill L1 and L2
-         * (this layer's come from L3, as in a net that runs layer after
-         * layer); the second is warm (the first was its warm-up), the
+         * (this layer's come from L3 or memory, as in a net that runs layer
+         * after layer; in a batched sample only the first run of the batch
+         * does); the second is warm (the first was its warm-up), the
          * median of "many warm runs" the table and totals quote.  The
          * generic kernel takes one sample a round (the oracle, slow). */
         int ns[N_IMPL] = { 0, 0, 0, 0 };
@@ -1833,7 +1834,7 @@ int main(int argc, char **argv)
             if (n > 0) {
                 print_totals(t, have);
                 printf("    each sample right after the other implementations ran (their data "
-                       "in L1/L2, this layer's in L3):\n");
+                       "in L1/L2, this layer's out of them):\n");
                 print_totals(ta, have);
             }
         }

@@ -25,6 +25,14 @@ sg_have() {
     command -v "$1" >/dev/null 2>&1
 }
 
+# sg_cc_x86 CC: true when the C compiler CC targets x86 (its -dumpmachine).
+sg_cc_x86() {
+    case $($1 -dumpmachine 2>/dev/null) in
+        x86_64* | i?86*) return 0 ;;
+        *) return 1 ;;
+    esac
+}
+
 # sg_bench_cpu: the CPU the benchmark tools pin to (taskset -c): $BENCH_CPU,
 # or else the last CPU this process may run on; nothing when BENCH_CPU=none or
 # taskset is missing (then they do not pin).

@@ -20,8 +20,10 @@ fake=$dir/cpuinfo
     echo "flags		: fpu sse sse2 ssse3 sse4_1 sse4_2 popcnt"
 } >"$fake"
 rc=0
+# shellcheck source=common.sh
+. "$root/tests/scripts/common.sh"
 x86=yes
-case $(${CC:-cc} -dumpmachine 2>/dev/null) in x86_64* | i?86*) ;; *) x86=no ;; esac
+sg_cc_x86 "${CC:-cc}" || x86=no
 for t in avx2 avx512; do
     case $t in avx2) why="lacks avx2/fma" ;; avx512) why="lacks avx512f" ;; esac
     SG_CPUINFO=$fake "$root/tests/scripts/net.sh" "$root/tests/nets/tiny.lua" "$t" "$dir/$t" >"$dir/$t.log" 2>&1

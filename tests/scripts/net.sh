@@ -200,11 +200,8 @@ run_check() {
 # An x86 target this CPU cannot run is compiled by steps 2 and 3 (compiling
 # needs no such CPU) and skipped before anything links or runs; on a host
 # whose compiler does not target x86 (an ARM board), only skipped.
-if [ -n "$norun" ]; then
-    case $($CC -dumpmachine 2>/dev/null) in
-        x86_64* | i?86*) ;;
-        *) skip "$norun; not compiled either: $CC does not target x86 ($($CC -dumpmachine 2>/dev/null))" ;;
-    esac
+if [ -n "$norun" ] && ! sg_cc_x86 "$CC"; then
+    skip "$norun; not compiled either: $CC does not target x86 ($($CC -dumpmachine 2>/dev/null))"
 fi
 
 # 2. $CC -O2 -Werror: one object per file (the oracle's is reused by step 4;
