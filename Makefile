@@ -44,7 +44,7 @@ PAR = $(if $(filter -j%,$(MAKEFLAGS)),,-j$(NPROC))
 job_dir = $(BUILD)/nets/$(notdir $(1))/$(patsubst %/,%,$(dir $(1)))
 
 .DEFAULT_GOAL := help
-.PHONY: help deps deps-test gen test golden clean lint \
+.PHONY: help deps deps-test gen test golden golden-update clean lint \
         $(addprefix test-,$(STAGES)) test-shapes net-jobs $(NET_JOBS)
 
 help:
@@ -65,7 +65,8 @@ help:
 	@echo '                    (SANITIZE_ALL=1: the example nets too); a target the CPU'
 	@echo '                    lacks is compiled (gcc, clang) and skipped with the reason'
 	@echo '  make test-shapes [SHAPES=...]  stage f for SHAPES alone'
-	@echo '  make golden    refresh tests/golden/out/ from tests/golden/net.lua'
+	@echo '  make golden-update  rewrite tests/golden/ (every test net and example on'
+	@echo '                 scalar, avx2, avx512, neon) after an intended change'
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
 	@echo '  make bench [SHAPES="a.lua b.lua"]  per-layer timing table (tests/bench/README.md)'
 	@echo '  make bench-deps  install XNNPACK, oneDNN and gnuplot for make bench'
@@ -138,8 +139,10 @@ net-jobs: $(NET_JOBS)
 $(NET_JOBS): net/%:
 	@$(SCRIPTS)/net.sh $(NETPATH.$(notdir $*)) $(patsubst %/,%,$(dir $*)) $(call job_dir,$*)
 
-golden: deps
+golden-update: deps
 	@$(SCRIPTS)/golden.sh update
+
+golden: golden-update
 
 # make bench, make bench-deps: tests/bench/bench.mk (never part of make test).
 include tests/bench/bench.mk

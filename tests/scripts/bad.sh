@@ -48,7 +48,7 @@ mkdir -p -- "$work/ref"
 # at least the runtime header copy), every file with a marker appended, a
 # sentinel file and an empty directory.
 ref_from=""
-for good in "$root"/tests/golden/net.lua "$root"/examples/*.lua "$root"/tests/nets/*.lua; do
+for good in "$root"/tests/nets/golden.lua "$root"/examples/*.lua "$root"/tests/nets/*.lua; do
     [ -f "$good" ] || continue
     if "$LUA" "$GEN" --quiet --out "$work/ref/out" --target scalar "$good" \
         >"$work/ref/log" 2>&1; then
@@ -179,7 +179,7 @@ for f in "$@"; do
 done
 
 # Bad command lines: exit 2, a message naming the problem, OUT untouched.
-good=$root/tests/golden/net.lua
+good=$root/tests/nets/golden.lua
 usage_case() { # usage_case EXPECT ARGS...
     expect=$1
     shift

@@ -15,7 +15,7 @@ title() {
         runtime) echo "b. generic kernels: Check suite tests/runtime/test_generic.c" ;;
         bad) echo "c. bad shapes files (tests/bad/*.lua)" ;;
         determinism) echo "d. determinism across Lua interpreters and runs" ;;
-        golden) echo "e. golden output (tests/golden/)" ;;
+        golden) echo "e. golden output: every net on every target (tests/golden/)" ;;
         nets) echo "f. nets: generated kernels vs generic kernels, per target" ;;
         *) echo "$1" ;;
     esac
