@@ -68,10 +68,10 @@ help:
 	@echo '  make golden-update  rewrite tests/golden/ (every test net and example on'
 	@echo '                 scalar, avx2, avx512, neon) after an intended change'
 	@echo '  make deps      install what is missing (apt-get as root, else print the command)'
-	@echo '  make bench [SHAPES="a.lua b.lua"]  per-layer timing table (tests/bench/README.md)'
+	@echo '  make bench [SHAPES="a.lua b.lua"]  per-layer timing table (bench/README.md)'
 	@echo '  make bench-deps  install XNNPACK, oneDNN and gnuplot for make bench'
 	@echo '  make bench-tile  the AVX-512 projection tile loop against the FMA peak'
-	@echo '  make lint      shellcheck the test scripts'
+	@echo '  make lint      shellcheck the test and bench scripts'
 	@echo '  make clean     remove $(BUILD)/ and the contents of $(OUT)/ (keeps .keep)'
 	@echo 'Variables: LUA=$(LUA) CC=$(CC) CLANG=$(CLANG) BUILD=$(BUILD)'
 	@echo '  TARGET: scalar | avx2 | avx512 | neon | native'
@@ -144,11 +144,11 @@ golden-update: deps
 
 golden: golden-update
 
-# make bench, make bench-deps: tests/bench/bench.mk (never part of make test).
-include tests/bench/bench.mk
+# make bench, make bench-deps: bench/bench.mk (never part of make test).
+include bench/bench.mk
 
 lint:
-	shellcheck $(SCRIPTS)/*.sh tests/bench/*.sh .ci/run
+	shellcheck $(SCRIPTS)/*.sh bench/*.sh .ci/run
 
 # clean refuses to empty the repository, its ancestors (and /) or $HOME.
 clean:

@@ -1,7 +1,7 @@
 -- sepgen-args: --fuse always
 -- Separable layers run fused (the depthwise output goes through band
 -- scratch straight into the projection) on every target: the plan's size
--- rules would fuse few of them on SIMD targets (tests/bench measured fusion
+-- rules would fuse few of them on SIMD targets (bench/ab.sh measured fusion
 -- as a gain only for intermediates beyond L2), so this net is generated with
 -- --fuse always.  Band heights that leave remainder bands, projections whose
 -- register tile differs between bands and the whole layer, odd channel

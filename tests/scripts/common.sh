@@ -1,7 +1,8 @@
 # shellcheck shell=sh
 # Helpers shared by the test scripts (sourced, not run).
 
-# Repository root, from the location of the sourcing script.
+# Repository root, from the location of the sourcing script (one in
+# tests/scripts/; the bench/ scripts compute their own).
 sg_root() {
     CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd
 }

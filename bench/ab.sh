@@ -6,10 +6,10 @@
 #         generator and templates of that revision; or generator options
 #         starting with "--" (e.g. "--fuse never"), run with the working tree's
 #         generator.  Example:
-#           tests/bench/ab.sh examples/mobilenet_v2.lua avx512 "--fuse never" "--fuse auto"
-#           tests/bench/ab.sh examples/mobilenet_v1.lua avx2 HEAD~1 HEAD
+#           bench/ab.sh examples/mobilenet_v2.lua avx512 "--fuse never" "--fuse auto"
+#           bench/ab.sh examples/mobilenet_v1.lua avx2 HEAD~1 HEAD
 #
-# Each variant is built with tests/bench/loop.c (-O3, the generated file's
+# Each variant is built with bench/loop.c (-O3, the generated file's
 # cflags) and the two binaries run alternately AB_ROUNDS times (default 3),
 # pinned to one CPU (BENCH_CPU, default the last one this process may run
 # on; "none" to not pin).
@@ -28,7 +28,7 @@ if [ $# -lt 4 ] || [ $# -gt 5 ]; then
     exit 2
 fi
 net=$1 target=$2 va=$3 vb=$4
-root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 # shellcheck source=tests/scripts/common.sh
 . "$root/tests/scripts/common.sh"
 dir=${5:-${BUILD:-build}/ab}
@@ -75,7 +75,7 @@ variant() {
     [ "$target" = scalar ] && opt=-O2
     "$CC" -std=c11 "$opt" "${cflags[@]}" -I "$out" "-DSG_NET_HEADER=\"$name.h\"" \
         "-DSG_NET_LAYERS=${name}_layers" "-DSG_NET_COUNT=${upper}_LAYER_COUNT" \
-        -o "$dir/$vname" "$root/tests/bench/loop.c" "$c" >&2
+        -o "$dir/$vname" "$root/bench/loop.c" "$c" >&2
     echo "$dir/$vname"
 }
 bin_a=$(variant a "$va")

@@ -1,5 +1,5 @@
 /* loop.c - a minimal timing loop over one generated net's layers, for A/B
- * comparisons of generator changes (tests/bench/ab.sh).  Not the benchmark:
+ * comparisons of generator changes (bench/ab.sh).  Not the benchmark:
  * `make bench` (bench.c) verifies outputs and times the libraries beside
  * the generated code; this only times L->run of every layer.
  *

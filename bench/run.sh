@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh NET.lua TARGET BUILDDIR: benchmark every layer of NET.lua, single
 # threaded: the generated kernels for TARGET, the generic kernels and, when
-# installed, XNNPACK and oneDNN on the same layers (tests/bench/bench.c).
+# installed, XNNPACK and oneDNN on the same layers (bench/bench.c).
 #
 #   1. generate NET.lua for TARGET into BUILDDIR/out (emptied first),
 #   2. build BUILDDIR/bench-NET from bench.c + the generated net + the generic
@@ -30,7 +30,7 @@ net=$1
 target=$2
 dir=$3
 
-root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
+root=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 # shellcheck source=tests/scripts/common.sh
 . "$root/tests/scripts/common.sh"
 LUA=${LUA:-lua5.4}
@@ -179,7 +179,7 @@ cmd=("$CC" "${warn[@]}" "${cflags[@]}" -I "$out"
     "-DSG_NET_HEADER=\"$name.h\"" "-DSG_NET_LAYERS=${name}_layers"
     "-DSG_NET_COUNT=${upper}_LAYER_COUNT" "-DSG_BENCH_TARGET=\"$gen_target\""
     "-DSG_BENCH_CFLAGS=\"$flags_str\"" "${defs[@]}"
-    -o "$bin" "$root/tests/bench/bench.c" "$csrc" "$root/runtime/sg_generic.c"
+    -o "$bin" "$root/bench/bench.c" "$csrc" "$root/runtime/sg_generic.c"
     "${libs[@]}" -lm)
 echo "== build: ${cmd[*]}"
 "${cmd[@]}"
@@ -200,7 +200,7 @@ fi
 if command -v gnuplot >/dev/null 2>&1; then
     title="$key: sepgen $gen_target vs XNNPACK / oneDNN, single thread"
     if gnuplot -e "csv='$csv'; png='$png'; plottitle='$title'" \
-        "$root/tests/bench/roofline.gp" 2>"$dir/gnuplot.log"; then
+        "$root/bench/roofline.gp" 2>"$dir/gnuplot.log"; then
         echo "wrote $csv, $txt and $png"
     else
         cat "$dir/gnuplot.log" >&2

@@ -1,7 +1,7 @@
-# roofline.gp - roofline plot of a bench CSV (tests/bench/bench.c).
+# roofline.gp - roofline plot of a bench CSV (bench/bench.c).
 #
 #   gnuplot -e "csv='build/bench/mobilenet_v1.csv'; png='out.png'; plottitle='...'" \
-#           tests/bench/roofline.gp
+#           bench/roofline.gp
 #
 # x: arithmetic intensity, 2*MACs / (4 bytes x (input + output + packed
 #    weights floats)), a lower bound on the layer's memory traffic (log);

@@ -1,8 +1,8 @@
 -- MobileNet v1's 13 separable blocks (examples/mobilenet_v1.lua) as separate
 -- layers: each block's 3x3 depthwise conv (d1..d13) and its 1x1 projection
--- (p1..p13).  `make bench SHAPES=tests/bench/nets/mbv1_split.lua` times the
+-- (p1..p13).  `make bench SHAPES=bench/nets/mbv1_split.lua` times the
 -- two stages apart, next to the libraries' depthwise and 1x1 convolutions;
--- tests/bench/ab.sh on it isolates depthwise changes.
+-- bench/ab.sh on it isolates depthwise changes.
 local spec = { { 64, 1 }, { 128, 2 }, { 128, 1 }, { 256, 2 }, { 256, 1 }, { 512, 2 }, { 512, 1 },
                { 512, 1 }, { 512, 1 }, { 512, 1 }, { 512, 1 }, { 1024, 2 }, { 1024, 1 } }
 local layers = {}

@@ -9,11 +9,11 @@
  *      -DSG_NET_COUNT=MBV1_LAYER_COUNT \
  *      [-DSG_BENCH_TARGET='"scalar"'] [-DSG_BENCH_CFLAGS='"-O3 ..."'] \
  *      [-DSG_BENCH_XNNPACK] [-DSG_BENCH_ONEDNN] \
- *      tests/bench/bench.c OUT/mbv1.c runtime/sg_generic.c \
+ *      bench/bench.c OUT/mbv1.c runtime/sg_generic.c \
  *      [-lXNNPACK] [-ldnnl] -lm
  *   OMP_NUM_THREADS=1 ./bench results.csv [seconds-per-layer]
  *
- * tests/bench/run.sh does all of this (and the roofline plot).
+ * bench/run.sh does all of this (and the roofline plot).
  *
  * For every layer of SG_NET_LAYERS[]:
  *   - random TFLite-layout weights (SPEC section 4), input and skip tensor;

@@ -1,18 +1,18 @@
-# tests/bench/bench.mk - `make bench` and `make bench-deps`; included by the
-# top-level Makefile (`include tests/bench/bench.mk`).  Never part of
+# bench/bench.mk - `make bench` and `make bench-deps`; included by the
+# top-level Makefile (`include bench/bench.mk`).  Never part of
 # `make test`.
 #
 #   make bench [SHAPES="a.lua b.lua"] [TARGET=native] [BUILD=build]
 #       per-layer timing table of the generated kernels next to the generic
 #       kernels, XNNPACK and oneDNN (single thread), for each SHAPES file:
 #       $(BUILD)/bench/<net>.txt (the table), <net>.csv and <net>.png
-#       (roofline).  Environment passed through to tests/bench/run.sh:
+#       (roofline).  Environment passed through to bench/run.sh:
 #       ONEDNN_MAX_CPU_ISA (e.g. AVX2), BENCH_SECONDS (per-layer budget,
 #       0.4), BENCH_CPU (CPU to pin to, "none" to not pin), BENCH_XNNPACK=0,
 #       BENCH_ONEDNN=0, EXTRA_CFLAGS.
 #   make bench-tile
 #       the AVX-512 projection tile's inner loop against a register-only FMA
-#       loop of the same shape (tests/bench/tilepeak.c; AVX-512 only;
+#       loop of the same shape (bench/tilepeak.c; AVX-512 only;
 #       pinned like make bench, BENCH_CPU).
 #   make bench-deps
 #       install XNNPACK, oneDNN and gnuplot (apt-get as root, else print the
@@ -29,7 +29,7 @@ BENCH_DEPS := libxnnpack-dev libpthreadpool-dev libdnnl-dev gnuplot-nox
 # deps: a fresh machine gets Lua (the generator) before the first run
 bench: deps
 	@rc=0; for s in $(SHAPES); do \
-	  LUA="$(LUA)" CC="$(CC)" tests/bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" || rc=1; \
+	  LUA="$(LUA)" CC="$(CC)" bench/run.sh "$$s" "$(TARGET)" "$(BUILD)/bench" || rc=1; \
 	done; exit $$rc
 
 bench-tile:
@@ -37,7 +37,7 @@ bench-tile:
 	  echo "make bench-tile: skipped: this CPU has no AVX-512F (the tile is AVX-512 code)"; \
 	else \
 	  mkdir -p "$(BUILD)/bench" && \
-	  $(CC) -std=c11 -Wall -Wextra -O2 -o "$(BUILD)/bench/tilepeak" tests/bench/tilepeak.c && \
+	  $(CC) -std=c11 -Wall -Wextra -O2 -o "$(BUILD)/bench/tilepeak" bench/tilepeak.c && \
 	  . tests/scripts/common.sh && cpu=$$(sg_bench_cpu) && \
 	  if [ -n "$$cpu" ]; then taskset -c "$$cpu" "$(BUILD)/bench/tilepeak"; \
 	  else "$(BUILD)/bench/tilepeak"; fi; \

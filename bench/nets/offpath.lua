@@ -1,4 +1,4 @@
--- Layers off the libraries' fast paths, for `make bench SHAPES=tests/bench/nets/offpath.lua`:
+-- Layers off the libraries' fast paths, for `make bench SHAPES=bench/nets/offpath.lua`:
 -- channel multipliers above 1, 5x5 kernels, odd image sizes and channel counts
 -- (MnasNet/EfficientNet-style 5x5 blocks, multiplier-2/4/8 depthwise layers).
 return {

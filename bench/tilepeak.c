@@ -12,10 +12,10 @@
  *   embed   the same tile with each FMA taking its input as an embedded
  *           broadcast memory operand ({1to16}, 28 loads instead of 14).
  * Inputs and weights (14 x 512 and 512 x 32 floats) stay in L1/L2, as in the
- * warm timing of tests/bench/ab.sh.  Prints GFLOP/s per loop (median of 9
+ * warm timing of bench/ab.sh.  Prints GFLOP/s per loop (median of 9
  * rounds, each loop once per round) and tile / regs.
  *
- * Build: cc -O2 -o tilepeak tests/bench/tilepeak.c   (runs on x86-64 with AVX-512F)
+ * Build: cc -O2 -o tilepeak bench/tilepeak.c   (runs on x86-64 with AVX-512F)
  * Run:   taskset -c 1 ./tilepeak */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
