@@ -72,7 +72,7 @@ help:
 	@echo '  make bench-deps  install XNNPACK, oneDNN and gnuplot for make bench'
 	@echo '  make bench-tile  the AVX-512 projection tile loop against the FMA peak'
 	@echo '  make lint      shellcheck the test and bench scripts'
-	@echo '  make clean     remove $(BUILD)/ and the contents of $(OUT)/ (keeps .keep)'
+	@echo '  make clean     remove $(BUILD)/ and empty $(OUT)/ (the directory stays)'
 	@echo 'Variables: LUA=$(LUA) CC=$(CC) CLANG=$(CLANG) BUILD=$(BUILD)'
 	@echo '  TARGET: scalar | avx2 | avx512 | neon | native'
 	@echo '  FUSE: auto | always | never (fusion of separable layers; auto: the plan decides)'
@@ -158,5 +158,5 @@ clean:
 	done
 	rm -rf $(BUILD)
 	@if [ -d $(OUT) ]; then \
-	  echo "find $(OUT) -mindepth 1 -maxdepth 1 ! -name .keep -exec rm -rf {} +"; \
-	  find $(OUT) -mindepth 1 -maxdepth 1 ! -name .keep -exec rm -rf {} +; fi
+	  echo "find $(OUT) -mindepth 1 -maxdepth 1 -exec rm -rf {} +"; \
+	  find $(OUT) -mindepth 1 -maxdepth 1 -exec rm -rf {} +; fi
