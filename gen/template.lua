@@ -3,81 +3,104 @@
 -- Lines whose first non-blank character is `$` are Lua (`$for i = 1, n do`,
 -- `$end`); every other line is C text in which `${expr}` interpolates.
 -- Integers go through util.int and strings as they are, so a float or a
--- nil never slips into generated code.  Output indentation is the text's.
+-- nil never slips into generated code.  Each template line becomes exactly
+-- one line of the translated Lua, so an error in a template names its own
+-- line ("simd/pw.c.in:12: ...").  The C lines keep the template's
+-- indentation; emit.lua re-indents kernel code once (cindent.lua), so
+-- templates need not thread indentation through their helpers.
 local util = require("util")
 
 local M = {}
 
 local loadstring = loadstring or load    -- luacheck: ignore 143
 
-local function fmt(v)
+-- ${expr} of the template: integers and strings only.
+local function fmt(v, expr)
   local t = type(v)
   if t == "string" then return v end
   if t == "number" then return util.int(v) end
-  error("template: cannot interpolate a " .. t, 2)
+  error("cannot interpolate ${" .. expr .. "}: it is a " .. t, 2)
 end
 
--- Translates template text into Lua source for a function of `env`.
-local function translate(text, name)
-  local out = { "local _b, _fmt = {}, _fmt\n" }
+-- The body of a Lua string literal holding s (a line: no newline in it).
+local function esc(s)
+  return (s:gsub('[\\"]', "\\%0"))
+end
+
+-- The template's C line `line` as Lua source appending it to _b; `name`
+-- and `lineno` for the error of an unclosed ${.
+local function text_line(line, name, lineno)
+  local parts = {}
+  local pos = 1
+  while true do
+    local s, e = line:find("%${", pos)
+    if not s then break end
+    local depth, j = 1, e + 1
+    while j <= #line and depth > 0 do
+      local c = line:sub(j, j)
+      if c == "{" then depth = depth + 1 elseif c == "}" then depth = depth - 1 end
+      j = j + 1
+    end
+    if depth ~= 0 then error(name .. ":" .. lineno .. ": unclosed ${", 0) end
+    local expr = line:sub(e + 1, j - 2)
+    if s > pos then parts[#parts + 1] = '"' .. esc(line:sub(pos, s - 1)) .. '"' end
+    parts[#parts + 1] = "_fmt(" .. expr .. ', "' .. esc(expr) .. '")'
+    pos = j
+  end
+  parts[#parts + 1] = '"' .. esc(line:sub(pos)) .. '\\n"'
+  return "_b[#_b + 1] = " .. table.concat(parts, " .. ")
+end
+
+-- Translates template text into Lua source: line i of the source is line i
+-- of the template (the set-up shares line 1; the return follows the last).
+function M.translate(text, name)
+  local out = {}
   local lineno = 0
   for line in (text .. "\n"):gmatch("([^\n]*)\n") do
     lineno = lineno + 1
     local code = line:match("^%s*%$(.*)$")
     if code and code:sub(1, 1) ~= "{" then
-      out[#out + 1] = code .. "\n"
+      out[lineno] = code
     else
-      local parts = {}
-      local pos = 1
-      while true do
-        local s, e = line:find("%${", pos)
-        if not s then break end
-        -- find the matching brace
-        local depth, j = 1, e + 1
-        while j <= #line and depth > 0 do
-          local c = line:sub(j, j)
-          if c == "{" then depth = depth + 1 elseif c == "}" then depth = depth - 1 end
-          j = j + 1
-        end
-        if depth ~= 0 then error(name .. ":" .. lineno .. ": unclosed ${") end
-        parts[#parts + 1] = string.format("%q", line:sub(pos, s - 1))
-        parts[#parts + 1] = "_fmt(" .. line:sub(e + 1, j - 2) .. ")"
-        pos = j
-      end
-      parts[#parts + 1] = string.format("%q", line:sub(pos) .. "\n")
-      out[#out + 1] = "_b[#_b+1] = " .. table.concat(parts, " .. ") .. "\n"
+      out[lineno] = text_line(line, name, lineno)
     end
   end
-  out[#out + 1] = "return table.concat(_b)\n"
-  return table.concat(out)
+  out[1] = "local _b, _fmt = {}, _fmt; " .. out[1]
+  out[#out + 1] = "return table.concat(_b)"
+  return table.concat(out, "\n") .. "\n"
 end
 
 local cache = {}
 
--- Renders template `path` (text `text`) with variables `vars`.
-function M.render(text, name, vars)
-  local src = cache[text]
-  if not src then
-    src = translate(text, name)
-    cache[text] = src
+-- Compiles template `text` (named `name` in errors) into a function of its
+-- variable table.
+local function compile(text, name)
+  local src = M.translate(text, name)
+  return function(vars)
+    local env = setmetatable({ _fmt = fmt }, {
+      __index = function(_, k)
+        local v = vars[k]
+        if v == nil then v = _G[k] end
+        return v
+      end,
+    })
+    local fn, err
+    if setfenv then                       -- luacheck: ignore 143
+      fn, err = loadstring(src, "=" .. name)
+      if fn then setfenv(fn, env) end     -- luacheck: ignore 143
+    else
+      fn, err = load(src, "=" .. name, "t", env)
+    end
+    if not fn then error("template " .. err, 0) end
+    return fn()
   end
-  local env = setmetatable({ _fmt = fmt }, {
-    __index = function(_, k)
-      local v = vars[k]
-      if v == nil then v = _G[k] end
-      return v
-    end,
-  })
-  local fn, err
-  if setfenv then                       -- luacheck: ignore 143
-    fn, err = loadstring(src, "=" .. name)
-    if fn then setfenv(fn, env) end     -- luacheck: ignore 143
-  else
-    fn, err = load(src, "=" .. name, "t", env)
-  end
-  if not fn then error("template " .. name .. ": " .. err) end
-  return fn()
 end
 
-M.translate = translate
+-- Renders template `name` (text `text`) with variables `vars`.
+function M.render(text, name, vars)
+  local key = name .. "\0" .. text
+  if not cache[key] then cache[key] = compile(text, name) end
+  return cache[key](vars)
+end
+
 return M
