@@ -3,6 +3,7 @@
 -- naming and layout.
 local util = require("util")
 local template = require("template")
+local cindent = require("cindent")
 local targets = require("targets")
 
 local M = {}
@@ -346,10 +347,10 @@ local function layer_code(net, p, tdir)
     if L.op == "bottleneck" and i == 3 then ww, wb = "up_w", "up_b" end
     packs[#packs + 1] = render("pack.c.in", { st = st, ww = ww, wb = wb })
   end
-  return render("layer.c.in", {
+  return cindent.indent(render("layer.c.in", {
     p = p, fname = fname, comment_lines = comment_lines(p), stage_code = stage_code,
     calls = calls, pack_code = table.concat(packs), signature = signature,
-  })
+  }))
 end
 
 -- Renders every file of a planned net.  Returns a list of {path, text}.

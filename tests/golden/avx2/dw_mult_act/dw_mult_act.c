@@ -3798,19 +3798,19 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -3832,45 +3832,45 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -3901,39 +3901,39 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -3961,19 +3961,19 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -3993,27 +3993,27 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4035,66 +4035,66 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4125,57 +4125,57 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 30]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 32]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4203,27 +4203,27 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 24]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 26]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4243,19 +4243,19 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4277,45 +4277,45 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4346,39 +4346,39 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 22]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 20]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4406,19 +4406,19 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 28]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 26]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4499,178 +4499,178 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc3x0);
                 }
                 {   /* tap 0,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 6]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 6]), vk0, vacc3x0);
                 }
                 {   /* tap 0,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 7]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 7]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 11]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 11]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc3x0);
                 }
                 {   /* tap 1,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 17]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 17]), vk0, vacc3x0);
                 }
                 {   /* tap 1,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 80);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 88);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 22]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 22]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 96);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 104);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc3x0);
                 }
                 {   /* tap 2,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 112);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 28]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 28]), vk0, vacc3x0);
                 }
                 {   /* tap 2,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 120);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 28]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 29]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 28]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 29]), vk0, vacc3x0);
                 }
                 {   /* tap 3,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 128);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc3x0);
                 }
                 {   /* tap 3,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 136);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc3x0);
                 }
                 {   /* tap 3,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 144);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc3x0);
                 }
                 {   /* tap 3,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 152);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 39]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 39]), vk0, vacc3x0);
                 }
                 {   /* tap 3,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 160);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 39]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 40]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 39]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 40]), vk0, vacc3x0);
                 }
                 {   /* tap 4,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 168);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 44]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 44]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc3x0);
                 }
                 {   /* tap 4,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 176);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc3x0);
                 }
                 {   /* tap 4,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 184);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc3x0);
                 }
                 {   /* tap 4,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 192);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 50]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 50]), vk0, vacc3x0);
                 }
                 {   /* tap 4,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 200);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 50]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 50]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 51]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -4701,153 +4701,153 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 0,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 3]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc2x0);
                 }
                 {   /* tap 0,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 4]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 5]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 6]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 11]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 11]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 13]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc2x0);
                 }
                 {   /* tap 1,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 14]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc2x0);
                 }
                 {   /* tap 1,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 80);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 17]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 15]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 16]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 17]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 88);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 22]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 22]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 96);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 23]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 104);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc2x0);
                 }
                 {   /* tap 2,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 112);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 25]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc2x0);
                 }
                 {   /* tap 2,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 120);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 28]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 27]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 28]), vk0, vacc2x0);
                 }
                 {   /* tap 3,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 128);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc2x0);
                 }
                 {   /* tap 3,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 136);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 34]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc2x0);
                 }
                 {   /* tap 3,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 144);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 35]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc2x0);
                 }
                 {   /* tap 3,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 152);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 36]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc2x0);
                 }
                 {   /* tap 3,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 160);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 39]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 37]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 38]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 39]), vk0, vacc2x0);
                 }
                 {   /* tap 4,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 168);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 44]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 44]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc2x0);
                 }
                 {   /* tap 4,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 176);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 45]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc2x0);
                 }
                 {   /* tap 4,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 184);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 46]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc2x0);
                 }
                 {   /* tap 4,3 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 192);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 47]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc2x0);
                 }
                 {   /* tap 4,4 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 200);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 50]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 48]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 49]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(stage[ib + 50]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -5544,19 +5544,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -5717,45 +5717,45 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 68]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 306]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 306]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -5825,19 +5825,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -5909,27 +5909,27 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -6147,66 +6147,66 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 170]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 170]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 68]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 306]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 272]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 289]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 306]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -6290,27 +6290,27 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 221]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -6368,19 +6368,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -6541,45 +6541,45 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 170]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 204]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 187]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 170]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 68]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -6649,19 +6649,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 255]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 17]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -9434,11 +9434,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -9561,31 +9561,31 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 198]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 198]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -9696,27 +9696,27 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -9768,11 +9768,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -9823,15 +9823,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -9992,45 +9992,45 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 126]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 126]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 198]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 198]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -10171,39 +10171,39 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 180]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 189]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -10262,15 +10262,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 153]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -10314,11 +10314,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -10441,31 +10441,31 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 126]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 126]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -10576,27 +10576,27 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 144]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 135]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -10648,11 +10648,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 171]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;

@@ -12832,19 +12832,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12866,45 +12866,45 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 13]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 13]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12935,39 +12935,39 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12995,19 +12995,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13027,27 +13027,27 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13069,66 +13069,66 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 5]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 5]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 13]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 13]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13159,57 +13159,57 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 11]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13237,27 +13237,27 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13277,19 +13277,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13311,45 +13311,45 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 5]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 5]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13380,39 +13380,39 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 7]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 3]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13440,19 +13440,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13641,19 +13641,19 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13675,39 +13675,39 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 16]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 16]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13735,19 +13735,19 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13767,27 +13767,27 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13809,57 +13809,57 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 16]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 14]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 16]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13887,27 +13887,27 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 8]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13927,19 +13927,19 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13961,39 +13961,39 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 6]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 6]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -14021,19 +14021,19 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 12]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 2]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -15598,19 +15598,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -15771,45 +15771,45 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 108]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 108]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -15920,33 +15920,33 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc1x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16008,19 +16008,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16092,27 +16092,27 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16330,66 +16330,66 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 36]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 108]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 108]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16533,48 +16533,48 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc1x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc1x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc1x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 90]), vk0, vacc1x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16650,27 +16650,27 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 63]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16728,19 +16728,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -16901,45 +16901,45 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 45]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 36]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 36]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -17050,33 +17050,33 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc1x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc1x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc1x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 54]), vk0, vacc1x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc1x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 18]), vk0, vacc1x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -17138,19 +17138,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 81]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;

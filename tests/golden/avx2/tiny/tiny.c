@@ -1224,11 +1224,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -1248,15 +1248,15 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -1276,11 +1276,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;

@@ -12042,19 +12042,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12215,45 +12215,45 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 132]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 693]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 693]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12394,39 +12394,39 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12492,19 +12492,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12576,27 +12576,27 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -12814,66 +12814,66 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 429]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 429]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 132]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 693]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 693]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13059,57 +13059,57 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc2x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc2x0);
                 }
                 {   /* tap 2,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 72);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 660]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13189,27 +13189,27 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 56);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 528]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 64);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13267,19 +13267,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13440,45 +13440,45 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc3x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 429]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 429]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 132]), vk0, vacc3x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13619,39 +13619,39 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc2x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc2x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc2x0);
                 }
                 {   /* tap 0,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 24);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 462]), vk0, vacc2x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc2x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc2x0);
                 }
                 {   /* tap 1,2 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 48);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib + 99]), vk0, vacc2x0);
                 }
                 {
                     __m256 vo = vacc0x0;
@@ -13717,19 +13717,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m256 vacc0x0 = _mm256_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 8);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 594]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 16);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 32);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib - 33]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m256 vk0 = _mm256_loadu_ps(vw + 40);
-                        vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm256_fmadd_ps(_mm256_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m256 vo = vacc0x0;

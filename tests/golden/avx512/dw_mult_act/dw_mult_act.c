@@ -5764,253 +5764,253 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc6x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 2]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 8]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 2]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 8]), vk0, vacc6x0);
                 }
                 {   /* tap 0,3 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 8]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 9]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 3]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 8]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 9]), vk0, vacc6x0);
                 }
                 {   /* tap 0,4 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 8]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 9]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 10]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 4]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 5]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 7]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 8]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 9]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 10]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 11]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 12]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 13]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 11]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 12]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 13]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 12]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 13]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 12]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 13]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 13]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 19]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 13]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 19]), vk0, vacc6x0);
                 }
                 {   /* tap 1,3 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 19]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 20]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 14]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 19]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 20]), vk0, vacc6x0);
                 }
                 {   /* tap 1,4 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 160);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 19]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 20]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 21]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 15]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 16]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 19]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 20]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 21]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 22]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 23]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 24]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 22]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 23]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 24]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 192);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 23]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 24]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 23]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 24]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc6x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 208);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 24]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 30]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 24]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 30]), vk0, vacc6x0);
                 }
                 {   /* tap 2,3 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 224);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 30]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 31]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 25]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 30]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 31]), vk0, vacc6x0);
                 }
                 {   /* tap 2,4 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 240);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 30]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 31]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 32]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 26]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 27]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 28]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 29]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 30]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 31]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 32]), vk0, vacc6x0);
                 }
                 {   /* tap 3,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 256);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 35]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 35]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc6x0);
                 }
                 {   /* tap 3,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 272);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 34]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 35]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 34]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 35]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc6x0);
                 }
                 {   /* tap 3,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 288);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 35]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 41]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 35]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 41]), vk0, vacc6x0);
                 }
                 {   /* tap 3,3 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 41]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 42]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 36]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 41]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 42]), vk0, vacc6x0);
                 }
                 {   /* tap 3,4 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 41]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 42]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 43]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 37]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 38]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 39]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 40]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 41]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 42]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 43]), vk0, vacc6x0);
                 }
                 {   /* tap 4,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 336);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 44]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 45]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 46]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 44]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 45]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 46]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc6x0);
                 }
                 {   /* tap 4,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 352);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 45]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 46]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 45]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 46]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc6x0);
                 }
                 {   /* tap 4,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 46]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 52]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 46]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 52]), vk0, vacc6x0);
                 }
                 {   /* tap 4,3 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 52]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 53]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 47]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 52]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 53]), vk0, vacc6x0);
                 }
                 {   /* tap 4,4 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 400);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 52]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 53]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 54]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 48]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 49]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 50]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 51]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 52]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 53]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(stage[ib + 54]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6115,40 +6115,40 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 576);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 592);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 608);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 624);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6194,108 +6194,108 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc2x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc2x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk3, vacc2x3);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 448);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 464);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 480);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 496);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc2x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc2x3);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 576);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 592);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 608);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 624);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk3, vacc2x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6365,40 +6365,40 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 448);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 464);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 480);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 496);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6436,60 +6436,60 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 192);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 208);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 224);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 240);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 576);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 592);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 608);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 624);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6535,162 +6535,162 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 80);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 96);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc2x3);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc2x3);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 192);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 208);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 224);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 240);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc2x3);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 256);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc2x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc2x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk3, vacc2x3);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 448);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 464);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 480);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 496);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc2x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc2x3);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 576);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 592);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 608);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 624);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk3, vacc2x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6760,60 +6760,60 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 80);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 96);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 256);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 448);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 464);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 480);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 496);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6851,40 +6851,40 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 192);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 208);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 224);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 240);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -6930,108 +6930,108 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 80);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 96);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc2x3);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc2x3);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 192);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 208);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 224);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 240);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc2x3);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 256);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc2x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc2x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc1x1);
-                        vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc1x2);
-                        vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc1x3);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk1, vacc2x1);
-                        vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk2, vacc2x2);
-                        vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk3, vacc2x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk3, vacc0x3);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc1x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc1x1);
+                    vacc1x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc1x2);
+                    vacc1x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc1x3);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc2x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk1, vacc2x1);
+                    vacc2x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk2, vacc2x2);
+                    vacc2x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk3, vacc2x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7101,40 +7101,40 @@ static void Dw_m64(const float *restrict in, float *restrict out, const float *r
                     const __m512 vk1 = _mm512_loadu_ps(vw + 80);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 96);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk3, vacc0x3);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 256);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7226,40 +7226,40 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc0x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 576);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 592);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 608);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 624);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7297,40 +7297,40 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 448);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 464);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 480);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 496);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk3, vacc0x3);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 512);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 528);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 544);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 560);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7368,40 +7368,40 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 192);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 208);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 224);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 240);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 384);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 400);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 416);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 432);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7439,40 +7439,40 @@ static void Dw_m64c2(const float *restrict in, float *restrict out, const float 
                     const __m512 vk1 = _mm512_loadu_ps(vw + 80);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 96);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk3, vacc0x3);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 144);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 160);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 176);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk3, vacc0x3);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 256);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 272);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 288);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 304);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk3, vacc0x3);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 320);
                     const __m512 vk1 = _mm512_loadu_ps(vw + 336);
                     const __m512 vk2 = _mm512_loadu_ps(vw + 352);
                     const __m512 vk3 = _mm512_loadu_ps(vw + 368);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
-                        vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
-                        vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x1 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk1, vacc0x1);
+                    vacc0x2 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk2, vacc0x2);
+                    vacc0x3 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk3, vacc0x3);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7596,19 +7596,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -7889,69 +7889,69 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc7x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc7x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc7x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 136]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 136]), vk0, vacc7x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc7x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc7x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 374]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 374]), vk0, vacc7x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -8138,45 +8138,45 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc3x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -8246,19 +8246,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -8330,27 +8330,27 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -8736,102 +8736,102 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc7x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc7x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc7x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 102]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 102]), vk0, vacc7x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc7x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc7x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 136]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 136]), vk0, vacc7x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc7x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc7x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 374]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 323]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 340]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 357]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 374]), vk0, vacc7x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -9075,66 +9075,66 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc3x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc3x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc3x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 272]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 289]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 306]), vk0, vacc3x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -9218,27 +9218,27 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 221]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 238]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -9296,19 +9296,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -9589,69 +9589,69 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc7x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc7x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc7x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 102]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 136]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 119]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 102]), vk0, vacc7x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc7x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc7x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 136]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 85]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 102]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 119]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 136]), vk0, vacc7x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -9838,45 +9838,45 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc3x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc3x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc3x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 221]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 204]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 187]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 170]), vk0, vacc3x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc3x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc3x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 17]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 34]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 51]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 68]), vk0, vacc3x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -9946,19 +9946,19 @@ static void Dw_m2c17(const float *restrict in, float *restrict out, const float 
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 255]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 238]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 17]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -11617,11 +11617,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -11811,43 +11811,43 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 216]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 225]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 216]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 225]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -11915,11 +11915,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -11970,15 +11970,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -12230,63 +12230,63 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 108]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 99]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 108]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 99]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 216]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 225]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 180]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 189]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 207]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 216]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 225]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -12361,15 +12361,15 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 153]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -12413,11 +12413,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -12607,43 +12607,43 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 162]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 162]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 108]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 99]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 153]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 144]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 135]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 126]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 117]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 108]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 99]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -12711,11 +12711,11 @@ static void Dw_m2d2(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 171]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;

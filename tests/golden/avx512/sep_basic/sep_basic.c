@@ -15436,19 +15436,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15474,63 +15474,63 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc6x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 16]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 16]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15574,19 +15574,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15606,27 +15606,27 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15652,93 +15652,93 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc6x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc6x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 16]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 11]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 12]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 13]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 14]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 15]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 16]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15782,27 +15782,27 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 8]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15822,19 +15822,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15860,63 +15860,63 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc6x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 8]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 7]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 6]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 5]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 4]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 3]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 2]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 2]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 3]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 4]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 5]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 6]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 7]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -15960,19 +15960,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 10]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -18940,19 +18940,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -19174,57 +19174,57 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc5x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc5x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc5x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc5x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 126]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 126]), vk0, vacc5x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -19302,19 +19302,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -19386,27 +19386,27 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -19709,84 +19709,84 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc5x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc5x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc5x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 18]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 18]), vk0, vacc5x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc5x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc5x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc5x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 126]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 90]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 108]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 117]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 126]), vk0, vacc5x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -19878,27 +19878,27 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 63]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 72]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -19956,19 +19956,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -20190,57 +20190,57 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc5x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc5x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc5x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 18]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 63]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 54]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 45]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 18]), vk0, vacc5x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc5x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc5x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 9]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 18]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 27]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 36]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 45]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 54]), vk0, vacc5x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -20318,19 +20318,19 @@ static void Dw_mdef_S1(const float *restrict in, float *restrict out, const floa
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 81]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 72]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 9]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;

@@ -1357,11 +1357,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -1381,15 +1381,15 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 1]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -1409,11 +1409,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 1]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;

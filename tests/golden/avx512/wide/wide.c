@@ -21668,19 +21668,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -21961,69 +21961,69 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc7x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc7x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc7x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 264]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 264]), vk0, vacc7x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc7x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc7x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 825]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 825]), vk0, vacc7x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -22300,63 +22300,63 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -22438,19 +22438,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -22522,27 +22522,27 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -22928,102 +22928,102 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc7x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc7x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc7x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 297]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 297]), vk0, vacc7x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc7x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc7x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 264]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 264]), vk0, vacc7x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc7x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc7x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 825]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 825]), vk0, vacc7x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -23393,93 +23393,93 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc6x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc6x0);
                 }
                 {   /* tap 2,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 144);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 627]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 660]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 693]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 726]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 759]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 792]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -23575,27 +23575,27 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 2,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 112);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 528]), vk0, vacc0x0);
                 }
                 {   /* tap 2,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 128);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 561]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -23653,19 +23653,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -23946,69 +23946,69 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc7x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc7x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc7x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 297]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 297]), vk0, vacc7x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc7x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc7x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
-                        vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 264]), vk0, vacc7x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
+                    vacc7x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 264]), vk0, vacc7x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -24285,63 +24285,63 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc6x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc6x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc6x0);
                 }
                 {   /* tap 0,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 48);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 528]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 495]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 462]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 429]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 396]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 363]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 330]), vk0, vacc6x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc6x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc6x0);
                 }
                 {   /* tap 1,2 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 96);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
-                        vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
-                        vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
-                        vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
-                        vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
-                        vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
-                        vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 33]), vk0, vacc0x0);
+                    vacc1x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 66]), vk0, vacc1x0);
+                    vacc2x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 99]), vk0, vacc2x0);
+                    vacc3x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 132]), vk0, vacc3x0);
+                    vacc4x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 165]), vk0, vacc4x0);
+                    vacc5x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 198]), vk0, vacc5x0);
+                    vacc6x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib + 231]), vk0, vacc6x0);
                 }
                 {
                     __m512 vo = vacc0x0;
@@ -24423,19 +24423,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 __m512 vacc0x0 = _mm512_loadu_ps(vw);
                 {   /* tap 0,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 16);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 594]), vk0, vacc0x0);
                 }
                 {   /* tap 0,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 32);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 561]), vk0, vacc0x0);
                 }
                 {   /* tap 1,0 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 64);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib - 33]), vk0, vacc0x0);
                 }
                 {   /* tap 1,1 */
                     const __m512 vk0 = _mm512_loadu_ps(vw + 80);
-                        vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
+                    vacc0x0 = _mm512_fmadd_ps(_mm512_set1_ps(in[ib]), vk0, vacc0x0);
                 }
                 {
                     __m512 vo = vacc0x0;

@@ -3548,19 +3548,19 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3586,63 +3586,63 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 20]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 20]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 24]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 20]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 28]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 44]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 52]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 44]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 52]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 56]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 44]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 52]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 56]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 60]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 44]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 52]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 60]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 44]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 52]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 56]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 60]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 64]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 44]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 52]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 60]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 64]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3686,19 +3686,19 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3718,27 +3718,27 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3764,93 +3764,93 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 36]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 32]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 32]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 8]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 20]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 20]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 24]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 20]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 28]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 44]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 52]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 44]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 52]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 56]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 44]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 52]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 56]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 60]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 44]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 52]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 60]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 44]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 52]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 56]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 60]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 64]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 44]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 52]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 60]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 64]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3894,27 +3894,27 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 32]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 36]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3934,19 +3934,19 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -3972,63 +3972,63 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 36]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 32]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 32]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 32]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 8]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 20]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 20]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 24]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 20]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 20]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 28]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4072,19 +4072,19 @@ static void Dw_m4(const float *restrict in, float *restrict out, const float *re
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 40]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 36]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 4]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4159,26 +4159,26 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4217,122 +4217,122 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 14]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 14]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 16]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 16]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 32]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 34]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 34]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 36]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 38]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 38]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 34]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 34]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 36]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 38]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 38]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 32]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 34]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 34]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 36]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 38]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 38]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 40]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 34]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 34]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 36]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 38]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 38]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 40]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 34]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 34]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 36]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 38]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 38]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 40]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 42]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 42]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 34]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 34]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 36]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 38]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 38]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 40]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 42]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 42]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4415,62 +4415,62 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4512,26 +4512,26 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4557,38 +4557,38 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4627,182 +4627,182 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 20]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 18]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 18]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 16]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 14]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 18]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 18]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 16]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 14]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 14]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 20]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 18]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 18]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 16]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 14]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 14]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 18]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 18]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 16]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 14]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 14]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 12]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 18]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 18]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 16]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 14]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 14]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 12]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 18]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 18]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 16]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 14]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 14]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 10]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 14]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 14]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 16]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 16]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 32]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 34]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 34]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 36]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 38]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 38]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 34]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 34]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 36]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 38]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 38]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 32]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 34]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 34]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 36]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 38]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 38]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 40]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 34]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 34]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 36]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 38]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 38]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 40]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 34]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 34]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 36]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 36]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 38]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 38]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 40]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 42]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 42]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 34]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 34]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 36]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 36]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 38]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 38]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 40]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 42]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 42]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -4885,92 +4885,92 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 28]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 30]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 30]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 30]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 32]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -5012,38 +5012,38 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 24]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 26]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -5069,26 +5069,26 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -5127,122 +5127,122 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 20]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 18]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 18]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 16]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 14]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 18]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 18]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 16]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 14]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 14]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 20]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 18]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 18]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 16]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 14]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 14]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 18]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 18]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 16]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 14]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 14]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 12]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 18]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 18]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 16]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 14]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 14]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 12]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 18]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib - 18]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 16]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib - 16]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 14]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib - 14]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib - 10]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 14]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 14]), vk1);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 16]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc7x1 = vfmaq_f32(vacc7x1, vdupq_n_f32(in[ib + 16]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -5325,62 +5325,62 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 24]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 22]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 22]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 22]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 20]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 20]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -5422,26 +5422,26 @@ static void Dw_m8(const float *restrict in, float *restrict out, const float *re
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 28]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 28]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 26]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -5537,452 +5537,452 @@ static void Dw_m8c1(const float *restrict in, float *restrict out, const float *
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 1]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 1]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 2]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 3]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 3]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 4]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 4]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 5]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 5]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 6]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 1]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 1]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 2]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 3]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 3]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 4]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 4]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 5]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 5]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 6]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 6]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 1]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 1]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 3]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 3]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 4]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 4]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 5]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 5]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 6]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 6]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 7]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 7]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 1]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 1]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 3]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 3]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 4]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 4]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 5]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 5]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 6]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 6]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 7]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 7]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 3]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 3]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 4]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 5]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 5]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 6]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 6]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 7]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 7]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 8]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 3]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 3]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 4]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 5]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 5]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 6]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 6]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 7]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 7]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 8]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 8]), vk1);
                 }
                 {   /* tap 0,3 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 3]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 3]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 5]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 5]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 6]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 6]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 7]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 7]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 8]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 8]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 9]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 9]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 3]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 3]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 5]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 5]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 6]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 6]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 7]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 7]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 8]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 8]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 9]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 9]), vk1);
                 }
                 {   /* tap 0,4 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 4]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 4]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 5]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 5]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 6]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 7]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 7]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 8]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 8]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 9]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 9]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 10]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 4]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 4]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 5]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 5]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 6]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 7]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 7]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 8]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 8]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 9]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 9]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 10]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 10]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 11]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 11]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 12]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 12]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 13]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 13]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 14]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 14]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 15]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 15]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 16]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 16]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 17]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 17]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 11]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 11]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 12]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 12]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 13]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 13]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 14]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 14]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 15]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 15]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 16]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 16]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 17]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 17]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 12]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 13]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 13]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 14]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 14]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 15]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 15]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 16]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 16]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 17]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 17]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 18]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 18]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 12]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 13]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 13]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 14]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 14]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 15]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 15]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 16]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 16]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 17]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 17]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 18]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 18]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 13]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 13]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 14]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 14]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 15]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 15]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 16]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 16]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 17]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 17]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 18]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 18]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 19]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 19]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 13]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 13]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 14]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 14]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 15]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 15]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 16]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 16]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 17]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 17]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 18]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 18]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 19]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 19]), vk1);
                 }
                 {   /* tap 1,3 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 14]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 14]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 15]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 15]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 16]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 16]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 17]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 17]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 18]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 18]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 19]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 19]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 20]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 20]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 14]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 14]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 15]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 15]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 16]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 16]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 17]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 17]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 18]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 18]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 19]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 19]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 20]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 20]), vk1);
                 }
                 {   /* tap 1,4 */
                     const float32x4_t vk0 = vld1q_f32(vw + 80);
                     const float32x4_t vk1 = vld1q_f32(vw + 84);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 15]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 15]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 16]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 16]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 17]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 17]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 18]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 18]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 19]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 19]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 20]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 20]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 21]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 21]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 15]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 15]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 16]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 16]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 17]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 17]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 18]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 18]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 19]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 19]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 20]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 20]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 21]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 21]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 88);
                     const float32x4_t vk1 = vld1q_f32(vw + 92);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 22]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 22]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 23]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 23]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 24]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 24]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 25]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 25]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 26]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 26]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 27]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 27]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 28]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 28]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 22]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 22]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 23]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 23]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 24]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 24]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 25]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 25]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 26]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 26]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 27]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 27]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 28]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 28]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 96);
                     const float32x4_t vk1 = vld1q_f32(vw + 100);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 23]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 23]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 24]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 24]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 25]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 25]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 26]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 26]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 27]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 27]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 28]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 28]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 29]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 29]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 23]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 23]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 24]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 24]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 25]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 25]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 26]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 26]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 27]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 27]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 28]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 28]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 29]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 29]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 104);
                     const float32x4_t vk1 = vld1q_f32(vw + 108);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 24]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 24]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 25]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 25]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 26]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 26]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 27]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 27]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 28]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 28]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 29]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 29]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 30]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 30]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 24]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 24]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 25]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 25]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 26]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 26]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 27]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 27]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 28]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 28]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 29]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 29]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 30]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 30]), vk1);
                 }
                 {   /* tap 2,3 */
                     const float32x4_t vk0 = vld1q_f32(vw + 112);
                     const float32x4_t vk1 = vld1q_f32(vw + 116);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 25]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 25]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 26]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 26]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 27]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 27]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 28]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 28]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 29]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 29]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 30]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 30]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 31]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 31]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 25]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 25]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 26]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 26]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 27]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 27]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 28]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 28]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 29]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 29]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 30]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 30]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 31]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 31]), vk1);
                 }
                 {   /* tap 2,4 */
                     const float32x4_t vk0 = vld1q_f32(vw + 120);
                     const float32x4_t vk1 = vld1q_f32(vw + 124);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 26]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 26]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 27]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 27]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 28]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 28]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 29]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 29]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 30]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 30]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 31]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 31]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 32]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 32]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 26]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 26]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 27]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 27]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 28]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 28]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 29]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 29]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 30]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 30]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 31]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 31]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 32]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 32]), vk1);
                 }
                 {   /* tap 3,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 128);
                     const float32x4_t vk1 = vld1q_f32(vw + 132);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 33]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 33]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 34]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 34]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 35]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 35]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 36]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 36]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 37]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 37]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 38]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 38]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 39]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 39]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 33]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 33]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 34]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 34]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 35]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 35]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 36]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 36]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 37]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 37]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 38]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 38]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 39]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 39]), vk1);
                 }
                 {   /* tap 3,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 136);
                     const float32x4_t vk1 = vld1q_f32(vw + 140);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 34]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 34]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 35]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 35]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 36]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 36]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 37]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 37]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 38]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 38]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 39]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 39]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 40]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 40]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 34]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 34]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 35]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 35]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 36]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 36]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 37]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 37]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 38]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 38]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 39]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 39]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 40]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 40]), vk1);
                 }
                 {   /* tap 3,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 144);
                     const float32x4_t vk1 = vld1q_f32(vw + 148);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 35]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 35]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 36]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 36]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 37]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 37]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 38]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 38]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 39]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 39]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 40]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 40]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 41]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 41]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 35]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 35]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 36]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 36]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 37]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 37]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 38]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 38]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 39]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 39]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 40]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 40]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 41]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 41]), vk1);
                 }
                 {   /* tap 3,3 */
                     const float32x4_t vk0 = vld1q_f32(vw + 152);
                     const float32x4_t vk1 = vld1q_f32(vw + 156);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 36]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 36]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 37]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 37]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 38]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 38]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 39]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 39]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 40]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 40]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 41]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 41]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 42]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 42]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 36]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 36]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 37]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 37]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 38]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 38]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 39]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 39]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 40]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 40]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 41]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 41]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 42]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 42]), vk1);
                 }
                 {   /* tap 3,4 */
                     const float32x4_t vk0 = vld1q_f32(vw + 160);
                     const float32x4_t vk1 = vld1q_f32(vw + 164);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 37]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 37]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 38]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 38]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 39]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 39]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 40]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 40]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 41]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 41]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 42]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 42]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 43]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 43]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 37]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 37]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 38]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 38]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 39]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 39]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 40]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 40]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 41]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 41]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 42]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 42]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 43]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 43]), vk1);
                 }
                 {   /* tap 4,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 168);
                     const float32x4_t vk1 = vld1q_f32(vw + 172);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 44]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 44]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 45]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 45]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 46]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 46]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 47]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 47]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 48]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 48]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 49]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 49]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 50]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 50]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 44]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 44]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 45]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 45]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 46]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 46]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 47]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 47]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 48]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 48]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 49]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 49]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 50]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 50]), vk1);
                 }
                 {   /* tap 4,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 176);
                     const float32x4_t vk1 = vld1q_f32(vw + 180);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 45]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 45]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 46]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 46]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 47]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 47]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 48]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 48]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 49]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 49]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 50]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 50]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 51]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 51]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 45]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 45]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 46]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 46]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 47]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 47]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 48]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 48]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 49]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 49]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 50]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 50]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 51]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 51]), vk1);
                 }
                 {   /* tap 4,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 184);
                     const float32x4_t vk1 = vld1q_f32(vw + 188);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 46]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 46]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 47]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 47]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 48]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 48]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 49]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 49]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 50]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 50]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 51]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 51]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 52]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 52]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 46]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 46]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 47]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 47]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 48]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 48]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 49]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 49]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 50]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 50]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 51]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 51]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 52]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 52]), vk1);
                 }
                 {   /* tap 4,3 */
                     const float32x4_t vk0 = vld1q_f32(vw + 192);
                     const float32x4_t vk1 = vld1q_f32(vw + 196);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 47]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 47]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 48]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 48]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 49]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 49]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 50]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 50]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 51]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 51]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 52]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 52]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 53]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 53]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 47]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 47]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 48]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 48]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 49]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 49]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 50]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 50]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 51]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 51]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 52]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 52]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 53]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 53]), vk1);
                 }
                 {   /* tap 4,4 */
                     const float32x4_t vk0 = vld1q_f32(vw + 200);
                     const float32x4_t vk1 = vld1q_f32(vw + 204);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 48]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 48]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 49]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 49]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 50]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 50]), vk1);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 51]), vk0);
-                        vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 51]), vk1);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 52]), vk0);
-                        vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 52]), vk1);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 53]), vk0);
-                        vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 53]), vk1);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 54]), vk0);
-                        vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 54]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(stage[ib + 48]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(stage[ib + 48]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(stage[ib + 49]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(stage[ib + 49]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(stage[ib + 50]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(stage[ib + 50]), vk1);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(stage[ib + 51]), vk0);
+                    vacc3x1 = vfmaq_f32(vacc3x1, vdupq_n_f32(stage[ib + 51]), vk1);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(stage[ib + 52]), vk0);
+                    vacc4x1 = vfmaq_f32(vacc4x1, vdupq_n_f32(stage[ib + 52]), vk1);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(stage[ib + 53]), vk0);
+                    vacc5x1 = vfmaq_f32(vacc5x1, vdupq_n_f32(stage[ib + 53]), vk1);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(stage[ib + 54]), vk0);
+                    vacc6x1 = vfmaq_f32(vacc6x1, vdupq_n_f32(stage[ib + 54]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -10206,93 +10206,93 @@ static void Dw_m4v(const float *restrict in, float *restrict out, const float *r
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 48]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 56]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 24]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 40]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 48]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 56]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 64]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 24]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 32]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 40]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 48]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 56]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 64]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 72]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 80]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 88]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 96]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 104]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 112]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 120]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 72]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 80]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 88]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 96]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 104]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 112]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 120]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 80]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 88]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 96]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 104]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 112]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 120]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 128]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 80]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 88]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 96]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 104]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 112]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 120]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 128]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 88]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 96]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 104]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 112]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 120]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 128]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 136]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 88]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 96]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 104]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 112]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 120]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 128]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 136]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 144]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 152]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 160]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 168]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 176]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 184]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 192]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 144]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 152]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 160]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 168]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 176]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 184]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 192]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 152]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 160]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 168]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 176]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 184]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 192]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 200]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 152]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 160]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 168]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 176]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 184]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 192]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 200]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 160]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 168]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 176]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 184]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 192]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 200]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 208]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 160]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 168]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 176]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 184]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 192]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 200]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 208]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;

@@ -16786,19 +16786,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -16824,63 +16824,63 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 5]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 5]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 6]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 5]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 7]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 7]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 9]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 11]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 13]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 11]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 13]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 11]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 13]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 15]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 11]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 13]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 15]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 11]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 13]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 15]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 11]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 13]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 15]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 16]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -16924,19 +16924,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -16956,27 +16956,27 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17002,93 +17002,93 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 9]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 7]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 5]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 7]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 5]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 4]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 7]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 5]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 3]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 7]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 5]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 3]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 7]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 5]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 3]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 7]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 5]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 3]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 2]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 5]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 5]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 6]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 5]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 7]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 7]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 9]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 11]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 13]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 11]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 13]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 14]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 11]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 13]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 15]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 11]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 13]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 15]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 11]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 13]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 15]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 11]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 13]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 15]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 16]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17132,27 +17132,27 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 9]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17172,19 +17172,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17210,63 +17210,63 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 9]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 7]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 5]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 7]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 5]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 4]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 7]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 5]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 3]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 7]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 5]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 3]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 7]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 5]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 3]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 7]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 5]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 3]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 2]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 5]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 5]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 6]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 3]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 5]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 7]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 3]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 5]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 7]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17310,19 +17310,19 @@ static void Dw_m4c1_S1(const float *restrict in, float *restrict out, const floa
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 9]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17533,26 +17533,26 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17582,62 +17582,62 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 14]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 14]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 16]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 16]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17679,26 +17679,26 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17724,38 +17724,38 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17785,92 +17785,92 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 10]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 8]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 8]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 6]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 6]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 6]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 4]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 12]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 14]), vk1);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 72);
                     const float32x4_t vk1 = vld1q_f32(vw + 76);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 14]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 14]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 16]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 16]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 12]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 14]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 14]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 16]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 16]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17912,38 +17912,38 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 56);
                     const float32x4_t vk1 = vld1q_f32(vw + 60);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 8]), vk1);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 64);
                     const float32x4_t vk1 = vld1q_f32(vw + 68);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 10]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -17969,26 +17969,26 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -18018,62 +18018,62 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 10]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 8]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 8]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 6]), vk1);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
                     const float32x4_t vk1 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 6]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 6]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 8]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 8]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 6]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib - 6]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib - 4]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 4]), vk1);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 48);
                     const float32x4_t vk1 = vld1q_f32(vw + 52);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
-                        vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
-                        vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib + 2]), vk1);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 4]), vk0);
+                    vacc1x1 = vfmaq_f32(vacc1x1, vdupq_n_f32(in[ib + 4]), vk1);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 6]), vk0);
+                    vacc2x1 = vfmaq_f32(vacc2x1, vdupq_n_f32(in[ib + 6]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -18115,26 +18115,26 @@ static void Dw_m8_S1(const float *restrict in, float *restrict out, const float 
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
                     const float32x4_t vk1 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 12]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 12]), vk1);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
                     const float32x4_t vk1 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 10]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 10]), vk1);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
                     const float32x4_t vk1 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 2]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib - 2]), vk1);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 40);
                     const float32x4_t vk1 = vld1q_f32(vw + 44);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x1 = vfmaq_f32(vacc0x1, vdupq_n_f32(in[ib]), vk1);
                 }
                 {
                     float32x4_t vo = vacc0x0;

@@ -1285,11 +1285,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -1309,15 +1309,15 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 1]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -1337,11 +1337,11 @@ static void Dw_sepcol_S1(const float *restrict in, float *restrict out, const fl
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 1]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;

@@ -14734,19 +14734,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -14772,69 +14772,69 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc7x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 198]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 231]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 264]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 264]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 759]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 792]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 792]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 825]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 825]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -14885,63 +14885,63 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -14985,19 +14985,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15017,27 +15017,27 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15063,102 +15063,102 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc7x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 363]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 330]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 330]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 297]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 297]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 198]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 231]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 264]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 264]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 759]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 792]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 792]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 825]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 825]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15209,93 +15209,93 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 726]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 759]), vk0);
                 }
                 {   /* tap 2,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 36);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 627]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 660]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 693]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 726]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 759]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 792]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15339,27 +15339,27 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 2,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 28);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 528]), vk0);
                 }
                 {   /* tap 2,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 32);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 561]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15379,19 +15379,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15417,69 +15417,69 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc7x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 363]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 330]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 330]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 297]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib - 297]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 198]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 231]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
-                        vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 264]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc7x0 = vfmaq_f32(vacc7x0, vdupq_n_f32(in[ib + 264]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15530,63 +15530,63 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc6x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 396]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 363]), vk0);
                 }
                 {   /* tap 0,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 12);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 528]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib - 495]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib - 462]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib - 429]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib - 396]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib - 363]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib - 330]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 165]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 198]), vk0);
                 }
                 {   /* tap 1,2 */
                     const float32x4_t vk0 = vld1q_f32(vw + 24);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
-                        vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
-                        vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
-                        vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
-                        vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
-                        vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
-                        vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib + 33]), vk0);
+                    vacc1x0 = vfmaq_f32(vacc1x0, vdupq_n_f32(in[ib + 66]), vk0);
+                    vacc2x0 = vfmaq_f32(vacc2x0, vdupq_n_f32(in[ib + 99]), vk0);
+                    vacc3x0 = vfmaq_f32(vacc3x0, vdupq_n_f32(in[ib + 132]), vk0);
+                    vacc4x0 = vfmaq_f32(vacc4x0, vdupq_n_f32(in[ib + 165]), vk0);
+                    vacc5x0 = vfmaq_f32(vacc5x0, vdupq_n_f32(in[ib + 198]), vk0);
+                    vacc6x0 = vfmaq_f32(vacc6x0, vdupq_n_f32(in[ib + 231]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
@@ -15630,19 +15630,19 @@ static void Dw_dwm4(const float *restrict in, float *restrict out, const float *
                 float32x4_t vacc0x0 = vld1q_f32(vw);
                 {   /* tap 0,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 4);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 594]), vk0);
                 }
                 {   /* tap 0,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 8);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 561]), vk0);
                 }
                 {   /* tap 1,0 */
                     const float32x4_t vk0 = vld1q_f32(vw + 16);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib - 33]), vk0);
                 }
                 {   /* tap 1,1 */
                     const float32x4_t vk0 = vld1q_f32(vw + 20);
-                        vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
+                    vacc0x0 = vfmaq_f32(vacc0x0, vdupq_n_f32(in[ib]), vk0);
                 }
                 {
                     float32x4_t vo = vacc0x0;
