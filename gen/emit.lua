@@ -5,6 +5,7 @@ local util = require("util")
 local template = require("template")
 local cindent = require("cindent")
 local targets = require("targets")
+local explain = require("explain")
 
 local M = {}
 
@@ -57,15 +58,6 @@ local function act_init(act)
          util.flt(act.hi or 0) .. " }"
 end
 
-local function act_name(act)
-  if not act then return "none" end
-  if act.lo == 0 and act.hi == 6 then return "relu6" end
-  if act.lo == 0 and not act.hi then return "relu" end
-  return "clamp [" .. (act.lo and string.format("%.9g", act.lo) or "-inf") .. ", " ..
-         (act.hi and string.format("%.9g", act.hi) or "+inf") .. "]"
-end
-M.act_name = act_name
-
 -- A linear expression: terms {coef, var} (zero coefficients dropped) plus
 -- a constant, written the way a person would ("448 * vy + 16 * vx - 8").
 local function lin(terms, const)
@@ -106,120 +98,16 @@ local function signature(L, r)
          "float *" .. r .. " scratch"
 end
 
-local function taps_text(taps)
-  if #taps == 0 then return "none" end
-  local a, b = taps[1].t, taps[#taps].t
-  if #taps == b - a + 1 then
-    if a == b then return util.int(a) end
-    return util.int(a) .. ".." .. util.int(b)
-  end
-  return table.concat(util.map(taps, function(t) return util.int(t.t) end), ",")
+-- The output row k rows into row class rc of stage st: a number, or in a
+-- fused band (rows counted from the band's first row, argument y0) an
+-- expression in y0.
+local function row_at(st, rc, k)
+  if st.band then return k == 0 and "y0" or ("y0 + " .. util.int(k)) end
+  return rc.v0 + k
 end
 
-local function region_comment(st, rc, cc)
-  local function axis(c, what)
-    if type(c.v0) == "string" then
-      return what .. " y0.." .. c.v0 .. " + " .. util.int(c.band_n - 1)
-    end
-    local first, last = c.b * c.v0 + c.r, c.b * (c.v1 - 1) + c.r
-    local s = what .. " " .. util.int(first)
-    if last ~= first then
-      s = s .. ".." .. util.int(last)
-      if c.b > 1 then s = s .. " step " .. util.int(c.b) end
-    end
-    return s
-  end
-  return axis(rc, "rows") .. " x " .. axis(cc, "cols") .. ": kernel rows " .. taps_text(rc.taps) ..
-         ", cols " .. taps_text(cc.taps) .. (#rc.taps * #cc.taps == st.kh * st.kw and " (interior)" or "")
-end
-
-helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = region_comment,
-            include = include }
-
-local function pads_text(L)
-  return string.format("top %d, left %d, bottom %d, right %d", L.pt, L.pl, L.pb, L.pr)
-end
-
--- The comment block of one layer: shapes, kernel, cost, tiles and reasons,
--- the weight layout it expects.
-local function comment_lines(p)
-  local L = p.L
-  local t = {}
-  local function add(s) t[#t + 1] = s end
-  add(string.format("input %dx%dx%d -> output %dx%dx%d (NHWC, float32)", L.H, L.W, L.C, L.OH, L.OW, L.OC))
-  if L.op ~= "pwconv" then
-    local pad = L.pad == "same" and "SAME" or L.pad == "valid" and "VALID" or "explicit"
-    add(string.format("kernel %dx%d, stride %dx%d, dilation %dx%d, padding %s (%s)%s", L.kh, L.kw,
-      L.sh, L.sw, L.dh, L.dw, pad, pads_text(L), L.mult > 1 and (", multiplier " .. L.mult) or ""))
-  end
-  if L.pw then
-    local kind = "dense"
-    if L.pw.groups > 1 then
-      kind = L.pw.groups .. " groups"
-    elseif L.pw.topo then
-      kind = "topology grid_in {" .. ilist(L.pw.topo.grid_in) .. "}, grid_out {" ..
-             ilist(L.pw.topo.grid_out) .. "}, window {" .. ilist(L.pw.topo.window) .. "}"
-    end
-    add(string.format("projection %d -> %d channels, %s, %d inputs per output", L.pw.cin, L.pw.cout, kind, L.pw.S))
-  end
-  if L.up then
-    add(string.format("up: transposed depthwise %dx%d, stride %dx%d, to %dx%d (forward padding top %d, " ..
-      "left %d, bottom %d, right %d)", L.up.kh, L.up.kw, L.sh, L.sw, L.OH, L.OW, L.up.pt, L.up.pl,
-      L.up.pb, L.up.pr))
-  end
-  local acts = {}
-  if L.op == "separable" or L.op == "bottleneck" then acts[#acts + 1] = "dw_act " .. act_name(L.dw_act) end
-  if L.op == "bottleneck" then acts[#acts + 1] = "mid_act " .. act_name(L.mid_act) end
-  acts[#acts + 1] = "act " .. act_name(L.act)
-  acts[#acts + 1] = "bias " .. (L.bias and "yes" or "no")
-  if L.residual == "self" then acts[#acts + 1] = "residual: the layer's input" end
-  if L.residual == "named" then acts[#acts + 1] = "residual: the input of \"" .. L.skip_name .. "\" (argument skip)" end
-  add(table.concat(acts, ", "))
-  add(string.format("MACs %s (standard convolution: %s, %sx fewer), parameters %s", util.int(p.macs),
-    util.int(p.std_macs), util.fixed(p.std_macs / p.macs, 1), util.int(p.params)))
-  add(string.format("packed weights %s floats, scratch %s floats", util.int(p.packed_floats),
-    util.int(p.scratch_floats)))
-  for i, st in ipairs(p.stages) do
-    add("")
-    if st.kind == "spatial" then
-      add(string.format("stage %d: %s %dx%d -> %dx%dx%d", i, st.deconv and "transposed depthwise" or
-        "depthwise", st.kh, st.kw, st.OH, st.OW, st.OC))
-      add("  tile: " .. st.tile_reason)
-      add("  borders: " .. st.border_reason)
-      add("  order: " .. st.order_reason .. (st.pairs and ("; " .. st.pairs_reason) or ""))
-      if i == 1 and p.fusion_reason then add("  " .. p.fusion_reason) end
-    else
-      add(string.format("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
-      add("  tile: " .. st.tile_reason)
-    end
-  end
-  add("")
-  add("weights (sg_weights, TFLite layouts):")
-  local C, OC = L.C, L.OC
-  if L.op == "dwconv" or L.op == "separable" then
-    add(string.format("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C * L.mult, C * L.mult))
-  elseif L.op == "dwdeconv" then
-    add(string.format("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C, C))
-  elseif L.op == "bottleneck" then
-    add(string.format("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C, C))
-  end
-  if L.pw then add(string.format("  pw_w [%d][%d], pw_b [%d]", L.pw.cout, L.pw.S, L.pw.cout)) end
-  if L.up then add(string.format("  up_w [%d][%d][%d], up_b [%d]", L.up.kh, L.up.kw, OC, OC)) end
-  if not L.bias then add("  (bias = false: the bias pointers are not read and may be NULL)") end
-  -- wrap long lines at 96 columns
-  local r = {}
-  for _, line in ipairs(t) do
-    local indent = line:match("^(%s*)")
-    while #line > 96 do
-      local cut = line:sub(1, 96):match("^.*() ")
-      if not cut or cut <= #indent + 10 then break end
-      r[#r + 1] = line:sub(1, cut - 1)
-      line = indent .. "    " .. line:sub(cut + 1)
-    end
-    r[#r + 1] = line
-  end
-  return r
-end
+helpers = { act_c = act_c, lin = lin, plus = plus, flt = util.flt, region_comment = explain.region,
+            include = include, row_at = row_at, explain = explain }
 
 local function buffer(ref)
   if ref[1] == "in" then return "in" end
@@ -228,40 +116,37 @@ local function buffer(ref)
   return "scratch + " .. util.int(ref[2])
 end
 
+-- The name of a fused layer's band depthwise function: row class ri,
+-- band height n.
+local function band_dw_name(L, band)
+  return "Dw_" .. L.name .. "_R" .. util.int(band.ri) .. "N" .. util.int(band.n)
+end
+
 -- Fused separable layers: one depthwise function per band shape (row class,
 -- band height; the band's first row is an argument) and one projection per
 -- band height.
-local function fused_code(L, p, i, st, vars, tdir)
+local function fused_code(L, p, i, vars)
   local f = p.fused
   local parts = {}
   if i == 1 then
     for _, v in ipairs(f.dw) do
-      local band = util.copy(st)
-      local rc = util.copy(v.rc)
-      rc.v0, rc.v1 = "y0", "y0 + " .. util.int(v.n)
-      rc.band_n = v.n
-      band.band = true
-      band.regions = {}
-      for _, rg in ipairs(st.regions) do
-        if rg.r == v.rc then band.regions[#band.regions + 1] = { r = rc, c = rg.c } end
-      end
       local bv = util.copy(vars)
-      bv.st, bv.fn = band, "Dw_" .. L.name .. "_" .. v.name
-      parts[#parts + 1] = render((st.tdir or tdir) .. "/spatial.c.in", bv)
+      bv.st, bv.fn = v, band_dw_name(L, v.band)
+      parts[#parts + 1] = render(v.template, bv)
     end
   else
     for _, n in ipairs(f.pw) do
       local pv = util.copy(vars)
       local q = f.pw_of[n]
       pv.st, pv.fn = q, "Pw_" .. L.name .. "_P" .. util.int(n * L.MW)
-      parts[#parts + 1] = render((q.tdir or tdir) .. "/" .. (q.tname or q.kind) .. ".c.in", pv)
+      parts[#parts + 1] = render(q.template, pv)
     end
   end
   return table.concat(parts, "\n")
 end
 
 -- The next-band input prefetch arguments of band b's projection
--- (plan.lua band_prefetch): "in, start, end", float offsets into the
+-- (plan_fuse.bands): "in, start, end", float offsets into the
 -- input; in a loop of bands, expressions in y, the end clipped when the
 -- loop's last band would run past the input.
 local function band_prefetch_args(b)
@@ -279,7 +164,7 @@ local function fused_calls(L, p)
   local q = p.stages[2]
   local row = L.MW * L.OC
   for _, b in ipairs(f.bands) do
-    local dw = "Dw_" .. L.name .. "_" .. b.dw.name
+    local dw = band_dw_name(L, b.dw.band)
     local pw = "Pw_" .. L.name .. "_P" .. util.int(b.n * L.MW)
     local w2 = "packed" .. plus(q.woff)
     local pf = b.pf and band_prefetch_args(b)
@@ -301,7 +186,7 @@ local function fused_calls(L, p)
   return calls
 end
 
-local function layer_code(net, p, tdir)
+local function layer_code(net, p)
   local L = p.L
   local fname = net.name .. "_" .. L.name
   local stage_code, calls, packs = {}, {}, {}
@@ -315,9 +200,9 @@ local function layer_code(net, p, tdir)
     vars.src, vars.srcname = st.staged and "stage" or "in", "Src_" .. L.name .. "_S" .. i
     local code
     if p.fused then
-      code = fused_code(L, p, i, st, vars, tdir)
+      code = fused_code(L, p, i, vars)
     else
-      code = render((st.tdir or tdir) .. "/" .. (st.tname or st.kind) .. ".c.in", vars)
+      code = render(st.template, vars)
     end
     if st.kind == "pw" and st.mode == "classes" then
       local rows = {}
@@ -348,7 +233,7 @@ local function layer_code(net, p, tdir)
     packs[#packs + 1] = render("pack.c.in", { st = st, ww = ww, wb = wb })
   end
   return cindent.indent(render("layer.c.in", {
-    p = p, fname = fname, comment_lines = comment_lines(p), stage_code = stage_code,
+    p = p, fname = fname, comment_lines = explain.layer_comment(p), stage_code = stage_code,
     calls = calls, pack_code = table.concat(packs), signature = signature,
   }))
 end
@@ -357,7 +242,6 @@ end
 function M.net(plan, file, runtime_dir)
   local net = plan.net
   local tg = targets[plan.target] or targets.scalar
-  local tdir = tg.template_dir or "scalar"
   local common = {
     net = net, plan = plan, file = file, target = plan.target, NET = net.name:upper(),
     human = util.human, signature = signature, ilist = ilist, act_init = act_init,
@@ -365,7 +249,7 @@ function M.net(plan, file, runtime_dir)
     target_note = plan.target_note or "", header = tg.header,
   }
   local layers = {}
-  for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p, tdir) end
+  for i, p in ipairs(plan.layers) do layers[i] = layer_code(net, p) end
   local cv = util.copy(common)
   cv.layer_code = layers
   local files = {

@@ -2,6 +2,7 @@
 -- MACs, parameters and the reduction against a standard k x k convolution
 -- with the same input and output channels (the factorization's claim).
 local util = require("util")
+local explain = require("explain")
 
 local M = {}
 
@@ -50,38 +51,7 @@ function M.text(p, file, note)
   end
   out[#out + 1] = "std conv: a standard convolution with the same kernel, input and output " ..
                   "channels; reduction = std conv MACs / MACs.\n"
-  -- plan decisions a user should see: fusion, stages without SIMD code,
-  -- staged borders and depthwise passes over channel blocks
-  local notes = {}
-  for i, lp in ipairs(p.layers) do
-    local L = lp.L
-    if lp.fusion_reason then
-      notes[#notes + 1] = string.format("  %d %s: %s", i, L.name, lp.fusion_reason)
-    end
-    for si, st in ipairs(lp.stages) do
-      if p.target ~= "scalar" and st.tdir == "scalar" then
-        notes[#notes + 1] = string.format("  %d %s: stage %d (%s) has no %s specialization: portable " ..
-          "scalar code", i, L.name, si, st.kind == "pw" and "projection" or "depthwise", p.target)
-      end
-      local dt = st.kind == "spatial" and st.tdir ~= "scalar" and st.tiles[2]
-      if dt and not dt.vec then
-        notes[#notes + 1] = string.format("  %d %s: stage %d (%s): its %d-channel tail is portable " ..
-          "scalar code (%s has no masked loads)", i, L.name, si,
-          st.deconv and "depthwise deconvolution" or "depthwise", dt.ct, p.target)
-      end
-      if st.kind == "pw" and st.simd and not st.pair and st.ntail > 0 and not st.tail_vec then
-        notes[#notes + 1] = string.format("  %d %s: stage %d (projection): its %d-channel tail panel is " ..
-          "portable scalar code (%s has no masked loads)", i, L.name, si, st.ntail, p.target)
-      end
-      if st.staged then
-        notes[#notes + 1] = string.format("  %d %s: stage %d: %s", i, L.name, si, st.border_reason)
-      end
-      if st.cb then
-        notes[#notes + 1] = string.format("  %d %s: stage %d: depthwise in %s%s", i, L.name, si, st.order_reason,
-          st.pairs and ("; " .. st.pairs_reason) or "")
-      end
-    end
-  end
+  local notes = explain.report_notes(p)
   if #notes > 0 then
     out[#out + 1] = "plan decisions:\n" .. table.concat(notes, "\n") .. "\n"
   end

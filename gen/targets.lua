@@ -1,24 +1,58 @@
 -- targets.lua - what each target offers the planner: register budget,
--- vector width, the compiler flags its file needs, and the tile reasons.
+-- vector width, the compiler flags its file needs, the intrinsics its
+-- templates spell, and every cache-size threshold the plan compares
+-- against (bytes unless named otherwise).  The sentences that explain the
+-- choices are in explain.lua; the measurements behind the thresholds are
+-- in docs/design.md.
 local M = {}
 
-M.scalar = {
+-- Figures every target shares unless it sets its own.
+local COMMON = {
+  line_bytes = 64,          -- cache line: prefetch granule, intermediate row padding
+  -- L1 geometry for the projection's set-conflict rule (plan_pw.rows_conflict)
+  l1_sets = 64, l1_ways = 8,
+  -- depthwise (plan_dw.lua): the kh input rows of the channels a pass reads
+  -- stay in L1 within dw_l1; an input within dw_l2 stays in L2 across
+  -- passes over channel blocks (docs/design.md#depthwise-passes-over-channel-blocks);
+  -- a fused layer's input beyond dw_l2 is prefetched band by band
+  dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  -- fusion bands (plan_fuse.lua): depthwise output per band when the
+  -- projection's weights stay in L1 (band_l1, at least band_l1_tiles
+  -- register tiles of pixels) or else (band_l2, band_l2_tiles); a band
+  -- grows to at most band_max bytes to reach its tiles
+  band_l1 = 32 * 1024, band_l1_tiles = 4,
+  band_l2 = 160 * 1024, band_l2_tiles = 8,
+  band_max = 512 * 1024,
+  -- projection weights every band may re-read while they stay in L2; beyond
+  -- it fusion must save more traffic than the re-reads cost
+  fuse_wl2 = 512 * 1024,
+  -- projection loop order: pixel tiles outer when all its weights (at most
+  -- pw_wl1) stay in L1 across the panels; else blocks of about pw_block
+  -- bytes of input stay in L2 while every panel passes over them
+  pw_wl1 = 24 * 1024,
+  pw_block = 192 * 1024,
+  -- unrolled border code budget (generated lines per stage, beyond one interior)
+  border_budget = 800,
+}
+
+local function target(t)
+  for k, v in pairs(COMMON) do
+    if t[k] == nil then t[k] = v end
+  end
+  return t
+end
+
+M.scalar = target({
   name = "scalar",
   cflags = "",
   -- depthwise: accumulators per channel tile
   dw_acc = 8,
-  dw_reason = "8 accumulators: with the current weight and input they fit the 16-32 FP " ..
-              "registers of scalar FPUs (Cortex-M4F/M7: 32 single-precision registers), and " ..
-              "compilers vectorize the 8-wide tap statements where SIMD exists",
   -- projection: pixels x output channels per register tile
   pw_mr = 4,
   pw_nr = 4,
-  pw_reason = "4 pixels x 4 channels = 16 accumulators + 4 inputs + 4 weights = 24 live " ..
-              "values, inside a 32-register FPU; each weight load feeds 4 MACs and each " ..
-              "input load 4 MACs",
-  -- unrolled border code budget (generated lines per stage, beyond one interior)
-  border_budget = 800,
-}
+  -- fusion saves RAM: a separable layer whose intermediate exceeds this is fused
+  fuse_min = 32 * 1024,
+})
 
 -- SIMD targets: the intrinsic spelling of every vector operation the
 -- templates use, so one template family serves AVX2, AVX-512 and NEON.
@@ -34,7 +68,7 @@ local function lanes(n, vw, yes, no)
   return table.concat(t, ", ")
 end
 
-M.avx512 = {
+M.avx512 = target({
   name = "avx512", simd = true, template_dir = "simd",
   cflags = "-mavx512f -mfma",
   header = "immintrin.h",
@@ -51,28 +85,27 @@ M.avx512 = {
     return "_mm512_permutexvar_ps(_mm512_setr_epi32(" .. table.concat(idx, ", ") .. "), " .. v .. ")"
   end,
   -- depthwise: output pixels per register tile along the row; projection tile
-  dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  dw_ur = 8, dw_acc = 24,
+  -- fusion keeps an intermediate beyond fuse_min (the L2 share) out of memory
   fuse_min = 1024 * 1024,
-  -- fusion: largest projection weights a band may re-read (measured on Zen 5,
-  -- 48 KiB L1: MobileNet v2 s2_2, 28 KiB of pair weights, 5-11% faster fused
-  -- as a one-layer net under make bench; MobileNet v1 b3, 64 KiB, 6% slower)
+  -- fusion: largest projection weights a band may re-read from L1 (measured
+  -- above the loop-order rule's pw_wl1: docs/design.md#fusion)
   fuse_wmax = 32 * 1024,
   -- a separable layer's intermediate whose pixels would put a projection
-  -- tile's rows in one L1 set is written padded (plan.lua rows_conflict;
-  -- MobileNet v1 b13 on Zen 5: 5-8% faster); AVX2's tiles (at most 8 rows)
-  -- never conflict, and on NEON, whose L1s differ by core, it is not measured
+  -- tile's rows in one L1 set is written padded (plan_pw.rows_conflict;
+  -- docs/design.md#padded-1024-channel-intermediates); AVX2's tiles (at
+  -- most 8 rows) never conflict, and on NEON it is not measured
   pad_rows = true,
   pw_tiles = { { 14, 2 }, { 7, 4 }, { 9, 3 }, { 12, 2 }, { 10, 2 }, { 8, 2 }, { 14, 1 } },
-  pair_tile = true,   -- templates/simd/pw_pair.c.in (unpack, 64-bit broadcast, permutex2var)
+  -- pixel-pair projection tiles (templates/simd/pw_pair.c.in): from pair_rmin
+  -- to pair_rmax pairs, inputs repacked into a stack buffer of at most
+  -- pair_stack bytes, the doubled weights at most pair_wmax bytes
+  -- (docs/design.md#pixel-pairs)
+  pair_tile = true, pair_rmin = 4, pair_rmax = 8, pair_stack = 16 * 1024, pair_wmax = 80 * 1024,
   prefetch = x86_prefetch,
-  dw_reason = "one 16-float zmm per 16 channels; 8 output pixels along the row share each " ..
-              "weight register (8 accumulators + the kernel's weight vectors within 32 zmm)",
-  pw_reason = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm " ..
-              "registers; each weight vector feeds one FMA per pixel row",
-  border_budget = 800,
-}
+})
 
-M.avx2 = {
+M.avx2 = target({
   name = "avx2", simd = true, template_dir = "simd",
   cflags = "-mavx2 -mfma",
   header = "immintrin.h",
@@ -88,19 +121,14 @@ M.avx2 = {
   perm = function(v, idx)
     return "_mm256_permutevar8x32_ps(" .. v .. ", _mm256_setr_epi32(" .. table.concat(idx, ", ") .. "))"
   end,
-  dw_ur = 4, dw_acc = 8, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  dw_ur = 4, dw_acc = 8,
   fuse_min = 512 * 1024,
   fuse_wmax = 24 * 1024,   -- not measured beyond the original rule (weights in 24 KiB of L1)
   pw_tiles = { { 6, 2 }, { 4, 3 }, { 3, 4 }, { 5, 2 }, { 4, 2 }, { 8, 1 } },
   prefetch = x86_prefetch,
-  dw_reason = "one 8-float ymm per 8 channels; 4 output pixels along the row share each " ..
-              "weight register (16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
-  pw_reason = "at most 12 accumulators + their weight vectors + a broadcast input within the " ..
-              "16 ymm registers",
-  border_budget = 800,
-}
+})
 
-M.neon = {
+M.neon = target({
   name = "neon", simd = true, template_dir = "simd",
   cflags = "",
   header = "arm_neon.h",
@@ -134,16 +162,11 @@ M.neon = {
     return "vreinterpretq_f32_u8(vqtbl1q_u8(vreinterpretq_u8_f32(" .. v .. "), vcombine_u8(vcreate_u8(" ..
            u64(lo) .. "), vcreate_u8(" .. u64(hi) .. "))))"
   end,
-  dw_ur = 8, dw_acc = 24, dw_l1 = 24 * 1024, dw_l2 = 512 * 1024,
+  dw_ur = 8, dw_acc = 24,
   fuse_min = 512 * 1024,
   fuse_wmax = 24 * 1024,   -- not measured beyond the original rule (weights in 24 KiB of L1)
   pw_tiles = { { 6, 2 }, { 8, 2 }, { 4, 4 }, { 6, 3 }, { 5, 2 }, { 12, 1 } },
-  dw_reason = "one 4-float q register per 4 channels; 8 output pixels along the row share " ..
-              "each weight register (32 q registers)",
-  pw_reason = "at most 24 accumulators + weight vectors + broadcast inputs within the 32 q " ..
-              "registers",
-  border_budget = 800,
-}
+})
 
 M.list = { "scalar", "avx2", "avx512", "neon", "native" }
 

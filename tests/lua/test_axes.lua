@@ -1,11 +1,11 @@
--- test_axes.lua - plan.axis_classes(kind, o, k, s, d, p, lo, hi): one axis
+-- test_axes.lua - axes.classes(kind, o, k, s, d, p, lo, hi): one axis
 -- of a spatial stage as classes of output coordinates (b*v + r, v in
 -- [v0, v1)) that read the same taps; tap t reads input a*v + off.  Checked
 -- against brute force straight from SPEC 3.1 (conv: output o reads input
 -- o*s - p + t*d) and SPEC 3.5 (deconv: input y scatters to y*s - p + t*d),
 -- with reads outside the readable input range [lo, hi] dropped.
 local H = require("harness")
-local plan = require("plan")
+local axes = require("axes")
 local geom = require("geom")
 
 local T = {}
@@ -51,7 +51,7 @@ local function check(kind, n, o, k, s, d, p, lo, hi)
     return kind .. " n=" .. n .. " o=" .. o .. " k=" .. k .. " s=" .. s .. " d=" .. d .. " p=" .. p ..
            " range " .. lo .. ".." .. hi
   end
-  local classes = plan.axis_classes(kind, o, k, s, d, p, lo, hi)
+  local classes = axes.classes(kind, o, k, s, d, p, lo, hi)
   local want = brute(kind, o, k, s, d, p, lo, hi)
   local seen = {}
   for ci, c in ipairs(classes) do
@@ -89,7 +89,7 @@ end
 
 function T.conv_hand_computed()
   -- n=5, 3 taps, stride 2, pad 1 (SAME): outputs read -1..1, 1..3, 3..5
-  local cls = plan.axis_classes("conv", 3, 3, 2, 1, 1, 0, 4)
+  local cls = axes.classes("conv", 3, 3, 2, 1, 1, 0, 4)
   local got = {}
   for i, c in ipairs(cls) do
     local taps = {}
@@ -105,7 +105,7 @@ end
 
 function T.conv_interior_is_one_class()
   -- 20 columns, 3 taps, stride 1, pad 1: border, 18 interior outputs, border
-  local cls = plan.axis_classes("conv", 20, 3, 1, 1, 1, 0, 19)
+  local cls = axes.classes("conv", 20, 3, 1, 1, 1, 0, 19)
   H.eq(#cls, 3, "number of classes")
   H.eq({ cls[2].v0, cls[2].v1, #cls[2].taps }, { 1, 19, 3 }, "interior class")
 end
@@ -113,7 +113,7 @@ end
 function T.deconv_hand_computed()
   -- 2 input rows, 3 taps, stride 2, no padding -> 5 output rows:
   -- y=0 writes 0,1,2 (t=0,1,2); y=1 writes 2,3,4
-  local cls = plan.axis_classes("deconv", 5, 3, 2, 1, 0, 0, 1)
+  local cls = axes.classes("deconv", 5, 3, 2, 1, 0, 0, 1)
   local got = {}
   for i, c in ipairs(cls) do
     local taps = {}

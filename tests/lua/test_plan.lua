@@ -1,9 +1,12 @@
--- test_plan.lua - the plan's loop-order and fusion decisions (gen/plan.lua):
+-- test_plan.lua - the plan's loop-order and fusion decisions (gen/plan*.lua):
 -- which layers get depthwise channel-block passes, which separable layers
 -- are fused under --fuse auto / always / never, and that the decisions say
 -- why in their reason strings.
 local H = require("harness")
 local plan = require("plan")
+local plan_pw = require("plan_pw")
+local explain = require("explain")
+local targets = require("targets")
 local shapes = require("shapes")
 
 local T = {}
@@ -32,7 +35,7 @@ function T.channel_blocks_when_rows_exceed_l1_and_input_fits_l2()
   -- 14x14x512: 3 rows = 84 KiB > 24 KiB, input 392 KiB <= 512 KiB
   local st = dw_stage(sep("avx512", 14, 14, 512, 512))
   H.eq(st.cb, 8, "cb (8 tiles of 16 channels: 3 x 14 x 128 x 4 = 21 KiB)")
-  H.contains(st.order_reason, "4 passes over the 392 KiB input", "reason")
+  H.contains(explain.dw_order(st), "4 passes over the 392 KiB input", "reason")
   -- avx2: 8-channel tiles, 16 per block
   H.eq(dw_stage(sep("avx2", 14, 14, 512, 512)).cb, 16, "avx2 cb")
 end
@@ -52,7 +55,7 @@ function T.one_pass_reasons()
     local st = one(c[1], c[2], c[3], c[4], c[5]).stages[1]
     local what = c[1] .. " " .. c[2] .. "x" .. c[3] .. "x" .. c[4] .. " " .. c[5]
     H.eq(st.cb, nil, what .. ": cb")
-    H.contains(st.order_reason, c[6], what .. ": reason")
+    H.contains(explain.dw_order(st), c[6], what .. ": reason")
   end
 end
 
@@ -61,13 +64,13 @@ function T.blocks_divide_tiles_and_count_the_tail_pass()
   local st = dw_stage(sep("avx512", 13, 15, 531, 16))
   H.ok(st.cb and st.tiles[1].count % st.cb == 0, "cb divides 33: " .. tostring(st.cb))
   H.ok(st.tiles[2] and st.tiles[2].tail, "tail tile")
-  H.contains(st.order_reason, (H.idiv(st.tiles[1].count, st.cb) + 1) .. " passes over", "tail pass counted")
+  H.contains(explain.dw_order(st), (H.idiv(st.tiles[1].count, st.cb) + 1) .. " passes over", "tail pass counted")
 end
 
 function T.passes_pair_rows_at_stride_1()
   local st = dw_stage(sep("avx512", 14, 14, 512, 512))
   H.ok(st.cb and st.pairs, "14x14x512: passes and row pairs")
-  H.contains(st.pairs_reason, "twice the independent FMA chains", "reason")
+  H.contains(explain.row_pairs(st), "twice the independent FMA chains", "reason")
   local s2 = dw_stage(sep("avx512", 14, 14, 512, 1024, nil, { stride = 2 }))
   H.ok(s2.cb, "stride 2: passes")
   H.eq(s2.pairs, nil, "stride 2: no row pairs")
@@ -82,14 +85,14 @@ function T.fusion_auto_large_intermediate_small_weights()
   -- MobileNet v2 s1_1: 1568 KiB intermediate, 2 KiB of projection weights
   local p = sep("avx512", 112, 112, 32, 16)
   H.ok(p.fused, "fused")
-  H.contains(p.fusion_reason, "fused: bands of", "reason")
+  H.contains(explain.fusion(p), "fused: bands of", "reason")
 end
 
 function T.fusion_auto_weights_beyond_l1()
   -- MobileNet v1 b3: 1568 KiB intermediate but 65 KiB of weights
   local p = sep("avx512", 56, 56, 128, 128)
   H.eq(p.fused, nil, "fused")
-  H.contains(p.fusion_reason, "65 KiB of weights do not stay in L1 (more than 32 KiB)", "reason")
+  H.contains(explain.fusion(p), "65 KiB of weights do not stay in L1 (more than 32 KiB)", "reason")
   -- MobileNet v2 s2_2: 28 KiB of pixel-pair weights, within AVX-512's 32 KiB:
   -- fused in 5-row bands of about 160 KiB (the weights are not below 24 KiB)
   local q = sep("avx512", 56, 56, 144, 24)
@@ -97,13 +100,13 @@ function T.fusion_auto_weights_beyond_l1()
   -- AVX2 keeps 24 KiB: 56x56x100 -> 64 (26 KiB with the bias) is not fused there
   local r = sep("avx2", 56, 56, 100, 64)
   H.eq(r.fused, nil, "avx2, 26 KiB")
-  H.contains(r.fusion_reason, "26 KiB of weights do not stay in L1 (more than 24 KiB)", "avx2 reason")
+  H.contains(explain.fusion(r), "26 KiB of weights do not stay in L1 (more than 24 KiB)", "avx2 reason")
 end
 
 function T.fusion_auto_fits_l2()
   local p = sep("avx512", 28, 28, 256, 32)   -- 784 KiB intermediate
   H.eq(p.fused, nil, "fused")
-  H.contains(p.fusion_reason, "784 KiB intermediate stays in L2 (1024 KiB planned)", "reason")
+  H.contains(explain.fusion(p), "784 KiB intermediate stays in L2 (1024 KiB planned)", "reason")
   -- avx2 plans 512 KiB of L2: there a 784 KiB intermediate with 4 KiB of
   -- projection weights is fused (bands of 2 rows)
   local q = sep("avx2", 56, 56, 64, 16)
@@ -116,7 +119,7 @@ function T.fusion_auto_not_in_one_row_bands_when_rows_pair()
   local p = sep("avx512", 56, 56, 144, 16)
   H.ok(p.stages[1].pairs, "depthwise rows in pairs")
   H.eq(p.fused, nil, "fused")
-  H.contains(p.fusion_reason, "too short for the depthwise stage's output rows in pairs", "reason")
+  H.contains(explain.fusion(p), "too short for the depthwise stage's output rows in pairs", "reason")
   H.ok(sep("avx512", 56, 56, 144, 16, "always").fused, "--fuse always still fuses it")
 end
 
@@ -136,8 +139,8 @@ function T.pixel_pair_tiles()
   H.eq(q.pair.R, 8, "8 pairs")
   H.eq(q.pair.nv, 3, "3 vectors")
   H.eq(q.wfloats, (1 + 96) * 48, "packed: bias + 96 channels x 48")
-  H.contains(q.tile_reason, "pixel pairs: 8 pairs x 3 vectors", "reason")
-  H.contains(q.tile_reason, "the best costs 3136.0 cycles per input channel, pairs 2548.0", "costs")
+  H.contains(explain.pw_tile(q), "pixel pairs: 8 pairs x 3 vectors", "reason")
+  H.contains(explain.pw_tile(q), "the best costs 3136.0 cycles per input channel, pairs 2548.0", "costs")
   local odd = sep("avx512", 23, 23, 57, 24, "never").stages[2]
   H.ok(odd.pair, "57 inputs, 24 outputs: pairs")
   H.eq(odd.pair.k16, 64, "57 input channels padded to 64")
@@ -176,12 +179,12 @@ function T.fuse_always_and_never()
   H.ok(p.fused, "always fuses")
   local q = sep("avx512", 112, 112, 32, 16, "never")
   H.eq(q.fused, nil, "never")
-  H.contains(q.fusion_reason, "--fuse never", "reason")
+  H.contains(explain.fusion(q), "--fuse never", "reason")
   -- a staged depthwise input cannot be fused, even with always
   local r = sep("avx512", 23, 37, 90, 100, "always", { k = 5 })
   H.ok(r.stages[1].staged, "the 5x5 stage is staged")
   H.eq(r.fused, nil, "staged: not fused")
-  H.contains(r.fusion_reason, "staged copy", "reason")
+  H.contains(explain.fusion(r), "staged copy", "reason")
 end
 
 -- weight prefetch in panel-major projections: the next panel is spread over
@@ -195,8 +198,8 @@ function T.projection_prefetch_covers_the_next_panel()
   -- 7x7x1024 -> 1024, AVX-512: 7 tiles x 1024 steps for 4100 lines: every step
   local a = pw("avx512", 7, 7, 1024, 1024)
   H.eq(a.prefetch and a.prefetch.every, 1, "avx512: a line every input channel")
-  H.contains(a.tile_reason, "one block of all 49 pixels (196 KiB of input) outer", "one block")
-  H.contains(a.tile_reason, "one 64-byte line every 1 input channel (spread over the 7 tiles", "reason")
+  H.contains(explain.pw_tile(a), "one block of all 49 pixels (196 KiB of input) outer", "one block")
+  H.contains(explain.pw_tile(a), "one 64-byte line every 1 input channel (spread over the 7 tiles", "reason")
   -- AVX2: 5x16 tiles, 9 tiles x 1024 steps for 1025 lines: every 8
   local b = pw("avx2", 7, 7, 1024, 1024)
   H.eq(b.prefetch and b.prefetch.every, 8, "avx2: a line every 8 input channels")
@@ -228,7 +231,7 @@ function T.projection_prefetch_covers_the_next_panel()
   H.eq(sep("avx512", 56, 56, 144, 24, "never").stages[2].prefetch, nil, "pair tiles")
 end
 
--- next-band input prefetch in fused layers (plan.band_prefetch): only on
+-- next-band input prefetch in fused layers (plan_fuse.bands): only on
 -- x86 SIMD targets and only for inputs beyond the 512 KiB of L2 planned
 -- for a depthwise stage; the rows after the last one a band reads, as many
 -- as the band advances, clipped to the input; enough lines per step of the
@@ -244,7 +247,7 @@ function T.fused_bands_prefetch_the_next_bands_input()
   H.eq(q.inpf.lines, 2688, "4 rows x 112 x 96 floats / 16")
   H.eq(q.inpf.steps, 7 * 96, "7 pair tiles x 96 steps")
   H.eq(q.inpf.per, 4, "4 lines per step")
-  H.contains(p.fusion_reason, "prefetches into L2 the 168 KiB of input rows the next band reads first " ..
+  H.contains(explain.fusion(p), "prefetches into L2 the 168 KiB of input rows the next band reads first " ..
     "(the 4704 KiB input does not stay in L2), 4 64-byte lines per input channel step", "reason")
   -- the band loop's offsets: band y (output rows y, y + 1) reads input
   -- rows up to 2y + 4 (pad top 0 on the even-sized input), so the next
@@ -269,7 +272,7 @@ function T.fused_bands_prefetch_the_next_bands_input()
   -- with a prefetch only; a 588 KiB input (s3_2) is not
   local s31 = sep("avx512", 56, 56, 144, 32, "auto", { stride = 2 })
   H.ok(s31.fused and s31.fused.pw_of[s31.fused.B].inpf, "s3_1 fused, prefetching")
-  H.contains(s31.fusion_reason, "instead of a 441 KiB intermediate", "reason")
+  H.contains(explain.fusion(s31), "instead of a 441 KiB intermediate", "reason")
   H.eq(sep("neon", 56, 56, 144, 32, "auto", { stride = 2 }).fused, nil, "neon: no prefetch, not fused")
   H.eq(sep("avx512", 28, 28, 192, 32).fused, nil, "s3_2 not fused")
   -- dense tiles (AVX2: no pair tiles) prefetch too
@@ -290,16 +293,16 @@ end
 -- a 1024-channel intermediate is padded to 1040 floats a pixel on AVX-512,
 -- so the projection's 14-row tiles do not share L1 sets; nowhere else
 function T.conflicting_intermediate_rows_are_padded()
-  H.ok(plan.rows_conflict(1024, 14), "1024 floats, 14 rows: one set")
-  H.ok(not plan.rows_conflict(1040, 14), "1040 floats: spread")
-  H.ok(not plan.rows_conflict(512, 14), "512 floats: two sets of 7")
+  H.ok(plan_pw.rows_conflict(targets.avx512, 1024, 14), "1024 floats, 14 rows: one set")
+  H.ok(not plan_pw.rows_conflict(targets.avx512, 1040, 14), "1040 floats: spread")
+  H.ok(not plan_pw.rows_conflict(targets.avx512, 512, 14), "512 floats: two sets of 7")
   local p = sep("avx512", 7, 7, 1024, 1024)
   local d, q = p.stages[1], p.stages[2]
   H.eq(d.ostride, 1040, "depthwise writes 1040 floats a pixel")
   H.eq(q.istride, 1040, "projection reads them")
   H.eq(q.mr, 14, "14-row tiles")
   H.eq(p.scratch_floats, 49 * 1040, "scratch holds the padded intermediate")
-  H.contains(q.tile_reason, "input pixels 1040 floats apart", "reason")
+  H.contains(explain.pw_tile(q), "input pixels 1040 floats apart", "reason")
   -- fused bands pad too (--fuse always), band scratch included
   local f = sep("avx512", 10, 10, 1024, 40, "always")
   H.ok(f.fused, "fused")
@@ -315,7 +318,7 @@ function T.conflicting_intermediate_rows_are_padded()
   H.eq(sep("avx512", 14, 14, 512, 512).stages[2].istride, 512, "512 channels: dense rows")
   -- a scalar depthwise stage (multiplier 5 on avx512) writes the padded stride too
   local m5 = sep("avx512", 3, 4, 1024, 8, nil, { mult = 5 })
-  H.eq(m5.stages[1].tdir, "scalar", "multiplier 5: scalar depthwise code")
+  H.eq(m5.stages[1].template, "scalar/spatial.c.in", "multiplier 5: scalar depthwise code")
   H.eq(m5.stages[1].ostride, 5136, "scalar depthwise writes 5136 floats a pixel")
   H.eq(m5.stages[2].istride, 5136, "projection reads them")
 end

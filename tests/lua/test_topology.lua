@@ -1,10 +1,10 @@
--- test_topology.lua - plan.topology_sources against SPEC 3.3: output channel
+-- test_topology.lua - plan_pw.topology_sources against SPEC 3.3: output channel
 -- (o1..od) (row-major, last dimension fastest) reads the input channels with
 -- coordinates ij = (floor(oj*aj/bj) + tj) mod aj, 0 <= tj < sj; slot s is the
 -- s-th of them in increasing channel index.  groups = g is the topology
 -- {g, Cin/g}, {g, Cout/g}, {1, Cin/g}.
 local H = require("harness")
-local plan = require("plan")
+local plan_pw = require("plan_pw")
 
 local T = {}
 
@@ -45,27 +45,27 @@ local function topo(gi, go, w) return { grid_in = gi, grid_out = go, window = w 
 
 function T.one_dim_wraps_sorted()
   -- grid_in {6}, grid_out {3}, window {4}: output o starts at 2o
-  local got = plan.topology_sources(topo({ 6 }, { 3 }, { 4 }), 3)
+  local got = plan_pw.topology_sources(topo({ 6 }, { 3 }, { 4 }), 3)
   H.eq(got, { { 0, 1, 2, 3 }, { 2, 3, 4, 5 }, { 0, 1, 4, 5 } }, "{6},{3},{4}")
 end
 
 function T.one_dim_more()
   -- grid_in {4}, grid_out {8}, window {2}: starts floor(o*4/8) = 0,0,1,1,2,2,3,3
-  local got = plan.topology_sources(topo({ 4 }, { 8 }, { 2 }), 8)
+  local got = plan_pw.topology_sources(topo({ 4 }, { 8 }, { 2 }), 8)
   H.eq(got, { { 0, 1 }, { 0, 1 }, { 1, 2 }, { 1, 2 }, { 2, 3 }, { 2, 3 }, { 0, 3 }, { 0, 3 } },
     "{4},{8},{2}")
   -- full window: every output reads everything (dense)
-  got = plan.topology_sources(topo({ 5 }, { 2 }, { 5 }), 2)
+  got = plan_pw.topology_sources(topo({ 5 }, { 2 }, { 5 }), 2)
   H.eq(got, { { 0, 1, 2, 3, 4 }, { 0, 1, 2, 3, 4 } }, "{5},{2},{5}")
 end
 
 function T.two_dim_hand_computed()
   -- grid_in {2,3}, grid_out {2,3}, window {1,2}: o = 3*o1 + o2 reads
   -- i1 = o1, i2 in {o2, o2+1 mod 3}; channel = 3*i1 + i2
-  local got = plan.topology_sources(topo({ 2, 3 }, { 2, 3 }, { 1, 2 }), 6)
+  local got = plan_pw.topology_sources(topo({ 2, 3 }, { 2, 3 }, { 1, 2 }), 6)
   H.eq(got, { { 0, 1 }, { 1, 2 }, { 0, 2 }, { 3, 4 }, { 4, 5 }, { 3, 5 } }, "{2,3},{2,3},{1,2}")
   -- grid_in {2,3}, grid_out {2,2}, window {2,2}: base2 = floor(o2*3/2) = 0, 1
-  got = plan.topology_sources(topo({ 2, 3 }, { 2, 2 }, { 2, 2 }), 4)
+  got = plan_pw.topology_sources(topo({ 2, 3 }, { 2, 2 }, { 2, 2 }), 4)
   H.eq(got, { { 0, 1, 3, 4 }, { 1, 2, 4, 5 }, { 0, 1, 3, 4 }, { 1, 2, 4, 5 } }, "{2,3},{2,2},{2,2}")
 end
 
@@ -73,11 +73,11 @@ function T.three_dim_hand_computed()
   -- grid_in {3,2,2} (12), grid_out {2,1,3} (6), window {2,1,1}:
   -- o = 3*o1 + o3; base1 = floor(o1*3/2) = 0, 1; base2 = 0;
   -- base3 = floor(o3*2/3) = 0, 0, 1; channel = 4*i1 + 2*i2 + i3
-  local got = plan.topology_sources(topo({ 3, 2, 2 }, { 2, 1, 3 }, { 2, 1, 1 }), 6)
+  local got = plan_pw.topology_sources(topo({ 3, 2, 2 }, { 2, 1, 3 }, { 2, 1, 1 }), 6)
   H.eq(got, { { 0, 4 }, { 0, 4 }, { 1, 5 }, { 4, 8 }, { 4, 8 }, { 5, 9 } }, "{3,2,2},{2,1,3},{2,1,1}")
   -- with a wrap in the first dimension: grid_out {3,1,1}, window {2,2,1}
   -- base1 = 0, 1, 2 -> i1 in {0,1}, {1,2}, {2,0}; i2 in {0,1}; i3 = 0
-  got = plan.topology_sources(topo({ 3, 2, 2 }, { 3, 1, 1 }, { 2, 2, 1 }), 3)
+  got = plan_pw.topology_sources(topo({ 3, 2, 2 }, { 3, 1, 1 }, { 2, 2, 1 }), 3)
   H.eq(got, { { 0, 2, 4, 6 }, { 4, 6, 8, 10 }, { 0, 2, 8, 10 } }, "{3,2,2},{3,1,1},{2,2,1}")
 end
 
@@ -89,7 +89,7 @@ function T.groups_are_contiguous_blocks()
     local g, cin, cout = c[1], c[2], c[3]
     local cg, og = H.idiv(cin, g), H.idiv(cout, g)
     local t = topo({ g, cg }, { g, og }, { 1, cg })
-    local got = plan.topology_sources(t, cout)
+    local got = plan_pw.topology_sources(t, cout)
     local want = {}
     for o = 0, cout - 1 do
       local base = H.idiv(o, og) * cg
@@ -132,7 +132,7 @@ function T.random_topologies_match_brute_force()
     end
     local t = topo(gi, go, w)
     local cout = product(go)
-    local got = plan.topology_sources(t, cout)
+    local got = plan_pw.topology_sources(t, cout)
     local what = "case " .. case .. " topology " .. H.repr(t)
     check_props(t, cout, got, what)
     local want = brute(t, cout)
@@ -143,7 +143,7 @@ end
 function T.eight_dims_match_brute_force()
   local t = topo({ 2, 1, 2, 3, 1, 2, 2, 2 }, { 1, 2, 2, 1, 2, 3, 1, 2 }, { 2, 1, 1, 2, 1, 1, 2, 1 })
   local cout = product(t.grid_out)
-  local got = plan.topology_sources(t, cout)
+  local got = plan_pw.topology_sources(t, cout)
   check_props(t, cout, got, "8-d")
   H.eq(got, brute(t, cout), "8-d")
 end

@@ -1,0 +1,405 @@
+-- explain.lua - the one place where the plan's numbers become sentences:
+-- the comment block of every generated layer ("why this tile?") and the
+-- cost report's plan decisions.  Reads plan records; decides nothing.
+local util = require("util")
+local targets = require("targets")
+
+local M = {}
+
+local fmt, int = string.format, util.int
+
+-- bytes as whole KiB, rounded up (sizes) or down (limits)
+local function kib(bytes) return util.ceil_div(bytes, 1024) end
+local function kib_floor(bytes) return util.idiv(bytes, 1024) end
+
+local function s_if(n) return n == 1 and "" or "s" end
+
+-- Why each target's register tiles are the size they are.
+M.WHY = {
+  scalar = {
+    dw = "8 accumulators: with the current weight and input they fit the 16-32 FP registers of scalar FPUs " ..
+         "(Cortex-M4F/M7: 32 single-precision registers), and compilers vectorize the 8-wide tap statements " ..
+         "where SIMD exists",
+    pw = "4 pixels x 4 channels = 16 accumulators + 4 inputs + 4 weights = 24 live values, inside a " ..
+         "32-register FPU; each weight load feeds 4 MACs and each input load 4 MACs",
+  },
+  avx512 = {
+    dw = "one 16-float zmm per 16 channels; 8 output pixels along the row share each weight register " ..
+         "(8 accumulators + the kernel's weight vectors within 32 zmm)",
+    pw = "accumulators (at most 28) + weight vectors + a broadcast input fit the 32 zmm registers; each " ..
+         "weight vector feeds one FMA per pixel row",
+  },
+  avx2 = {
+    dw = "one 8-float ymm per 8 channels; 4 output pixels along the row share each weight register " ..
+         "(16 ymm: 4 accumulators, 9 weights of a 3x3 kernel, inputs)",
+    pw = "at most 12 accumulators + their weight vectors + a broadcast input within the 16 ymm registers",
+  },
+  neon = {
+    dw = "one 4-float q register per 4 channels; 8 output pixels along the row share each weight register " ..
+         "(32 q registers)",
+    pw = "at most 24 accumulators + weight vectors + broadcast inputs within the 32 q registers",
+  },
+}
+
+---------------------------------------------------------------- depthwise
+
+local function tail_text(tail, how)
+  if tail == 0 then return ", no tail" end
+  return fmt(" + a generated %d-channel tail", tail) .. (how and (" (" .. how .. ")") or "")
+end
+
+-- The channel tile of a depthwise stage.
+function M.dw_tile(st)
+  local w, C, mult = st.tile_why, st.C, st.mult
+  local tg = targets[st.target]
+  if st.simd then
+    return fmt("%d input channel%s (x multiplier %d = %d outputs, %d vector%s of %d) per tile, %d output " ..
+      "pixels per step (%s); C = %d: %d full tile%s%s", w.ct, s_if(w.ct), mult, w.ct * mult, w.nv, s_if(w.nv),
+      tg.vw, w.ur, M.WHY[tg.name].dw, C, w.nfull, s_if(w.nfull),
+      tail_text(w.tail, tg.masked and "masked loads and stores" or "scalar code"))
+  end
+  local text
+  if mult == 1 then
+    text = fmt("%d channels per tile (%s); C = %d: %d full tile%s%s", w.ct, M.WHY.scalar.dw, C, w.nfull,
+      s_if(w.nfull), tail_text(w.tail))
+  else
+    text = fmt("%d input channel%s x multiplier %d = %d accumulators per tile (%s); C = %d: %d full tile%s%s",
+      w.ct, s_if(w.ct), mult, w.ct * mult, M.WHY.scalar.dw, C, w.nfull, s_if(w.nfull), tail_text(w.tail))
+  end
+  if w.simd_nv then
+    text = fmt("no %s specialization for this stage (multiplier %d: lcm(%d, %d)/%d = %d vectors per tile " ..
+      "exceeds the 4 this target's tile allows): portable scalar code. ", tg.name, mult, tg.vw, mult, tg.vw,
+      w.simd_nv) .. text
+  end
+  return text
+end
+
+-- Unrolled border regions or a staged copy.
+function M.borders(st)
+  if st.staged then
+    return fmt("borders staged through a zero-padded %dx%dx%d copy of the input: unrolling every border " ..
+      "class would take about %d lines of C (budget %d)", st.staged.PH, st.staged.PW, st.C, st.border_lines,
+      st.border_budget)
+  end
+  return fmt("%d row class%s x %d column class%s, padding resolved at generation time (about %d lines of C)",
+    #st.rows, #st.rows == 1 and "" or "es", #st.cols, #st.cols == 1 and "" or "es", st.border_lines)
+end
+
+-- The order of a depthwise stage over its image.
+function M.dw_order(st)
+  local o, tg, t1 = st.order, targets[st.target], st.tiles[1]
+  if o.kind == "scalar" then return "one pass, pixels outer (scalar code)" end
+  if o.kind == "tail" then
+    return "row by row, each channel tile over the row in turn (the channel tail is scalar code)"
+  end
+  if o.kind == "blocks" then
+    return fmt("%d passes over the %d KiB input (it fits the %d KiB of L2 planned for it), over blocks of %d " ..
+      "channels%s: %d input rows x %d channels = %d KiB exceed the %d KiB of L1 planned for them, %d channels' " ..
+      "rows fit", o.passes, kib(o.in_bytes), kib_floor(tg.dw_l2), st.cb * t1.ct,
+      st.tiles[2] and " and the tail" or "", st.kh, st.C, kib(o.rows_bytes), kib_floor(tg.dw_l1), st.cb * t1.ct)
+  end
+  local why
+  if o.kind == "l1" then
+    why = fmt("within the %d KiB of L1 planned for them", kib_floor(tg.dw_l1))
+  elseif o.kind == "l2" then
+    why = fmt("beyond L1, but the %d KiB input exceeds the %d KiB of L2 planned for it, so passes over channel " ..
+      "blocks would each stream part of every line", kib(o.in_bytes), kib_floor(tg.dw_l2))
+  else
+    why = "beyond L1, but " .. (o.cb_max and fmt("the largest block dividing the %d tiles holds %d channels, less " ..
+      "than two cache lines of a pixel", t1.count, o.cb_max * t1.ct) or "there is one channel tile")
+  end
+  return fmt("one pass: each group of pixels runs through every channel tile (%d input rows x %d channels = " ..
+    "%d KiB, %s)", st.kh, st.C, kib(o.rows_bytes), why)
+end
+
+-- Output rows in pairs (nil when the stage has none).
+function M.row_pairs(st)
+  if not st.pairs then return nil end
+  local t1 = st.tiles[1]
+  return fmt("output rows in pairs (2 x %d pixels x %d vector%s = %d accumulators): %s", st.ur, t1.nv,
+    s_if(t1.nv), 2 * st.ur * t1.nv, st.pairs_why == "l2" and "the input rows both read are loaded from L2 once" or
+    "twice the independent FMA chains of one row, each weight vector loaded once for both rows")
+end
+
+-- The order, with the row pairs when there are.
+local function dw_order_pairs(st)
+  local pr = M.row_pairs(st)
+  return M.dw_order(st) .. (pr and ("; " .. pr) or "")
+end
+
+---------------------------------------------------------------- projection
+
+local function tiles_text(tg)
+  return table.concat(util.map(tg.pw_tiles, function(c) return int(c[1]) .. "x" .. int(c[2]) end), ", ")
+end
+
+-- Why the register tile (the parenthesis of the tile sentence).
+local function pw_tile_why(st)
+  local t, tg = st.tile, targets[st.target]
+  if st.pair then
+    local pr, half, VW = st.pair, util.idiv(tg.vw, 2), tg.vw
+    return fmt("pixel pairs: %d pairs x %d vectors, each vector %d outputs of 2 pixels; %d outputs are %d half " ..
+      "vectors, so pixel-major tiles leave half of a vector idle: of this target's register tiles (%s) the best " ..
+      "costs %s cycles per input channel, pairs %s (%s%% of the FMA peak; the inputs repacked to a %d KiB stack " ..
+      "buffer per tile, %d input channels padded to %d); %s", pr.R, pr.nv, half, st.cout_g, pr.nv, tiles_text(tg),
+      util.fixed(t.cost, 1), util.fixed(pr.cost, 1), util.fixed(100 * st.P * st.cout_g / VW / 2 / pr.cost, 0),
+      kib(pr.R * pr.k16 * 8), st.cin, pr.k16, M.WHY[tg.name].pw)
+  elseif t.kind == "simd" then
+    return fmt("%d pixels x %d vector%s: of this target's register tiles (%s) the one with the fewest estimated " ..
+      "cycles per input channel, tails included (%s cycles, %s%% of the FMA peak; a tile step costs the most of " ..
+      "its FMAs / 2, its loads / 2 and 4 cycles of FMA latency); %s", math.min(t.rows, st.P), t.vecs, s_if(t.vecs),
+      tiles_text(tg), util.fixed(t.cost, 1), util.fixed(100 * st.P * t.cout_g / tg.vw / 2 / t.cost, 0),
+      M.WHY[tg.name].pw)
+  elseif t.kind == "no_vectors" then
+    return "outputs per group not a whole number of " .. tg.name .. " vectors and no masked loads: portable " ..
+      "scalar code"
+  elseif t.kind == "gather" then
+    return "no " .. tg.name .. " specialization for gathered topologies: portable scalar code; " .. M.WHY.scalar.pw
+  end
+  return M.WHY.scalar.pw
+end
+
+-- The loop order of a projection stage.
+function M.pw_order(st)
+  local wbytes = 4 * st.wfloats
+  local text
+  if st.pair then
+    text = fmt("one panel (%d KiB of weights): pixel tiles in order", kib(wbytes))
+  elseif not st.simd then
+    text = "pixel tiles outer, then channel panels (scalar code)"
+  elseif st.pixel_outer then
+    text = fmt("pixel tiles outer: all %d KiB of weights stay in L1 across the panels", kib(wbytes))
+  else
+    text = fmt("%s outer, then panels (%d KiB of weights each, kept in L1/L2), then pixel tiles",
+      st.nloop > 0 and fmt("blocks of %d pixels (%d KiB of input, kept in L2)", st.pblock,
+        kib(4 * st.pblock * st.cin)) or
+        fmt("one block of all %d pixels (%d KiB of input)", st.P, kib(4 * st.P * st.cin)),
+      kib(4 * st.panel_stride))
+  end
+  if st.prefetch then
+    text = text .. fmt("; each full tile prefetches into L2 its share of the next panel, one 64-byte line every %d " ..
+      "input channel%s (spread over the %d tiles of a block)", st.prefetch.every, s_if(st.prefetch.every),
+      st.prefetch.tiles)
+  end
+  return text
+end
+
+-- The projection's tile sentence: what it computes, its tile and why, its
+-- tails, its order.
+function M.pw_tile(st)
+  local mode, G, cout_g, S = st.mode, st.G, st.cout_g, st.S
+  local what = ({ dense = "dense", groups = "grouped (" .. int(G) .. " groups of " .. int(cout_g) ..
+                  " outputs, each reading " .. int(S) .. " contiguous inputs)",
+                  gather = "topology with gathered sources (index table)",
+                  classes = "topology as " .. int(G) .. " dense GEMMs of " .. int(cout_g) .. " outputs, each over " ..
+                    "its window's " .. int(S) .. " sources (index table)" })[mode]
+  local text = fmt("%s projection, %d pixels x %d outputs x %d inputs: %dx%d register tile (%s); %d pixel tiles%s, " ..
+    "%d channel panel%s%s; %s", what, st.P, st.cout, S, st.mr, st.nr, pw_tile_why(st), math.floor(st.P / st.mr),
+    st.ptail > 0 and (" + " .. int(st.ptail) .. "-pixel tail") or "", st.npanels, s_if(st.npanels),
+    st.ntail > 0 and (" + " .. int(st.ntail) .. "-channel tail" ..
+      (not st.simd and "" or st.tail_vec and " (masked vector code)" or " (scalar code: no masked loads)")) or "",
+    M.pw_order(st))
+  if st.istride ~= st.cin then
+    text = text .. fmt("; input pixels %d floats apart: the depthwise stage pads each pixel of the intermediate by " ..
+      "%d floats, since %d-float rows would all share L1 sets", st.istride, st.istride - st.cin, st.cin)
+  end
+  return text
+end
+
+---------------------------------------------------------------- fusion
+
+-- The fusion decision of a separable layer (nil for other layers).
+function M.fusion(p)
+  local d, L = p.fusion, p.L
+  if not d then return nil end
+  if d.kind == "staged" then return "not fused: the depthwise stage reads a staged copy of its whole input" end
+  if d.kind == "never" then return "not fused: --fuse never" end
+  if d.kind == "fits" then
+    return fmt("not fused: the %d KiB intermediate stays in %s between the two stages", kib(d.mid_bytes),
+      d.simd and fmt("L2 (%d KiB planned)", kib_floor(d.limit)) or fmt("scratch (at most %d KiB)", kib_floor(d.limit)))
+  end
+  if d.kind == "weights_l1" then
+    return fmt("not fused: the projection's %d KiB of weights do not stay in L1 (more than %d KiB), so every band " ..
+      "would stream them again from L2", kib(d.wbytes), kib_floor(d.wmax))
+  end
+  if d.kind == "one_row" then
+    return fmt("not fused: bands would be one output row (%d KiB of depthwise output a row), too short for the " ..
+      "depthwise stage's output rows in pairs", kib(d.row_bytes))
+  end
+  if d.kind == "reread" then
+    return fmt("not fused: %d bands would re-read the %d KiB of projection weights (%d KiB of traffic) to save " ..
+      "writing and re-reading a %d KiB intermediate", d.nbands, kib(d.wbytes), kib((d.nbands - 1) * d.wbytes),
+      kib(d.mid_bytes))
+  end
+  local text = fmt("fused%s: bands of %d output row%s (%d KiB of depthwise output, %d pixels per projection) " ..
+    "instead of a %d KiB intermediate", d.always and " (--fuse always)" or "", d.B, s_if(d.B), kib(d.B * d.row_bytes),
+    d.pixels, kib(d.mid_bytes))
+  local s = p.fused.prefetch
+  if s then
+    text = text .. fmt("; each band's projection prefetches into L2 the %d KiB of input rows the next band reads " ..
+      "first (the %d KiB input does not stay in L2), %d 64-byte line%s per input channel step of its full tiles " ..
+      "(%d steps)", kib(64 * s.lines), kib(4 * L.H * L.W * L.C), s.per, s_if(s.per), s.steps)
+  end
+  return text
+end
+
+---------------------------------------------------------------- comments
+
+function M.act_name(act)
+  if not act then return "none" end
+  if act.lo == 0 and act.hi == 6 then return "relu6" end
+  if act.lo == 0 and not act.hi then return "relu" end
+  return "clamp [" .. (act.lo and fmt("%.9g", act.lo) or "-inf") .. ", " ..
+         (act.hi and fmt("%.9g", act.hi) or "+inf") .. "]"
+end
+
+local function taps_text(taps)
+  if #taps == 0 then return "none" end
+  local a, b = taps[1].t, taps[#taps].t
+  if #taps == b - a + 1 then
+    if a == b then return int(a) end
+    return int(a) .. ".." .. int(b)
+  end
+  return table.concat(util.map(taps, function(t) return int(t.t) end), ",")
+end
+
+-- The comment over one border region of a depthwise stage: its output rows
+-- and columns and the kernel taps they read.
+function M.region(st, rc, cc)
+  local function axis(c, what)
+    if st.band and what == "rows" then
+      return what .. " y0..y0 + " .. int(st.band.n - 1)
+    end
+    local first, last = c.b * c.v0 + c.r, c.b * (c.v1 - 1) + c.r
+    local s = what .. " " .. int(first)
+    if last ~= first then
+      s = s .. ".." .. int(last)
+      if c.b > 1 then s = s .. " step " .. int(c.b) end
+    end
+    return s
+  end
+  return axis(rc, "rows") .. " x " .. axis(cc, "cols") .. ": kernel rows " .. taps_text(rc.taps) ..
+         ", cols " .. taps_text(cc.taps) .. (#rc.taps * #cc.taps == st.kh * st.kw and " (interior)" or "")
+end
+
+-- Stage i of layer plan p as the code runs it: a fused layer's depthwise
+-- stage runs as its band variants (which have no row pairs in one-row bands).
+local function as_run(p, i)
+  if i == 1 and p.fused then return p.fused.dw[1] end
+  return p.stages[i]
+end
+
+local function ilist(t) return table.concat(util.map(t, int), ", ") end
+
+-- The comment block of one layer: shapes, kernel, cost, tiles and reasons,
+-- the weight layout it expects; lines wrapped at 96 columns.
+function M.layer_comment(p)
+  local L = p.L
+  local t = {}
+  local function add(s) t[#t + 1] = s end
+  add(fmt("input %dx%dx%d -> output %dx%dx%d (NHWC, float32)", L.H, L.W, L.C, L.OH, L.OW, L.OC))
+  if L.op ~= "pwconv" then
+    local pad = L.pad == "same" and "SAME" or L.pad == "valid" and "VALID" or "explicit"
+    add(fmt("kernel %dx%d, stride %dx%d, dilation %dx%d, padding %s (top %d, left %d, bottom %d, right %d)%s", L.kh,
+      L.kw, L.sh, L.sw, L.dh, L.dw, pad, L.pt, L.pl, L.pb, L.pr, L.mult > 1 and (", multiplier " .. L.mult) or ""))
+  end
+  if L.pw then
+    local kind = "dense"
+    if L.pw.groups > 1 then
+      kind = L.pw.groups .. " groups"
+    elseif L.pw.topo then
+      kind = "topology grid_in {" .. ilist(L.pw.topo.grid_in) .. "}, grid_out {" ..
+             ilist(L.pw.topo.grid_out) .. "}, window {" .. ilist(L.pw.topo.window) .. "}"
+    end
+    add(fmt("projection %d -> %d channels, %s, %d inputs per output", L.pw.cin, L.pw.cout, kind, L.pw.S))
+  end
+  if L.up then
+    add(fmt("up: transposed depthwise %dx%d, stride %dx%d, to %dx%d (forward padding top %d, left %d, bottom %d, " ..
+      "right %d)", L.up.kh, L.up.kw, L.sh, L.sw, L.OH, L.OW, L.up.pt, L.up.pl, L.up.pb, L.up.pr))
+  end
+  local acts = {}
+  if L.op == "separable" or L.op == "bottleneck" then acts[#acts + 1] = "dw_act " .. M.act_name(L.dw_act) end
+  if L.op == "bottleneck" then acts[#acts + 1] = "mid_act " .. M.act_name(L.mid_act) end
+  acts[#acts + 1] = "act " .. M.act_name(L.act)
+  acts[#acts + 1] = "bias " .. (L.bias and "yes" or "no")
+  if L.residual == "self" then acts[#acts + 1] = "residual: the layer's input" end
+  if L.residual == "named" then
+    acts[#acts + 1] = "residual: the input of \"" .. L.skip_name .. "\" (argument skip)"
+  end
+  add(table.concat(acts, ", "))
+  add(fmt("MACs %s (standard convolution: %s, %sx fewer), parameters %s", int(p.macs), int(p.std_macs),
+    util.fixed(p.std_macs / p.macs, 1), int(p.params)))
+  add(fmt("packed weights %s floats, scratch %s floats", int(p.packed_floats), int(p.scratch_floats)))
+  for i, st in ipairs(p.stages) do
+    add("")
+    if st.kind == "spatial" then
+      add(fmt("stage %d: %s %dx%d -> %dx%dx%d", i, st.deconv and "transposed depthwise" or "depthwise", st.kh, st.kw,
+        st.OH, st.OW, st.OC))
+      add("  tile: " .. M.dw_tile(st))
+      add("  borders: " .. M.borders(st))
+      add("  order: " .. dw_order_pairs(as_run(p, i)))
+      if i == 1 and p.fusion then add("  " .. M.fusion(p)) end
+    else
+      add(fmt("stage %d: projection %d pixels, %d -> %d channels", i, st.P, st.cin, st.cout))
+      add("  tile: " .. M.pw_tile(st))
+    end
+  end
+  add("")
+  add("weights (sg_weights, TFLite layouts):")
+  local C, OC = L.C, L.OC
+  if L.op == "dwconv" or L.op == "separable" then
+    add(fmt("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C * L.mult, C * L.mult))
+  elseif L.op == "dwdeconv" or L.op == "bottleneck" then
+    add(fmt("  dw_w [%d][%d][%d], dw_b [%d]", L.kh, L.kw, C, C))
+  end
+  if L.pw then add(fmt("  pw_w [%d][%d], pw_b [%d]", L.pw.cout, L.pw.S, L.pw.cout)) end
+  if L.up then add(fmt("  up_w [%d][%d][%d], up_b [%d]", L.up.kh, L.up.kw, OC, OC)) end
+  if not L.bias then add("  (bias = false: the bias pointers are not read and may be NULL)") end
+  local r = {}
+  for _, line in ipairs(t) do
+    local indent = line:match("^(%s*)")
+    while #line > 96 do
+      local cut = line:sub(1, 96):match("^.*() ")
+      if not cut or cut <= #indent + 10 then break end
+      r[#r + 1] = line:sub(1, cut - 1)
+      line = indent .. "    " .. line:sub(cut + 1)
+    end
+    r[#r + 1] = line
+  end
+  return r
+end
+
+---------------------------------------------------------------- report
+
+-- The plan decisions a user should see in the cost report: fusion, stages
+-- without SIMD code, scalar tails, staged borders and depthwise passes
+-- over channel blocks.  One line each.
+function M.report_notes(plan)
+  local notes = {}
+  local function note(i, L, s) notes[#notes + 1] = fmt("  %d %s: %s", i, L.name, s) end
+  for i, lp in ipairs(plan.layers) do
+    local L = lp.L
+    if lp.fusion then note(i, L, M.fusion(lp)) end
+    for si, st in ipairs(lp.stages) do
+      local scalar_code = st.template and st.template:match("^scalar/")
+      if plan.target ~= "scalar" and scalar_code then
+        note(i, L, fmt("stage %d (%s) has no %s specialization: portable scalar code", si,
+          st.kind == "pw" and "projection" or "depthwise", plan.target))
+      end
+      local dt = st.kind == "spatial" and not scalar_code and st.tiles[2]
+      if dt and not dt.vec then
+        note(i, L, fmt("stage %d (%s): its %d-channel tail is portable scalar code (%s has no masked loads)", si,
+          st.deconv and "depthwise deconvolution" or "depthwise", dt.ct, plan.target))
+      end
+      if st.kind == "pw" and st.simd and not st.pair and st.ntail > 0 and not st.tail_vec then
+        note(i, L, fmt("stage %d (projection): its %d-channel tail panel is portable scalar code (%s has no masked " ..
+          "loads)", si, st.ntail, plan.target))
+      end
+      if st.staged then note(i, L, fmt("stage %d: %s", si, M.borders(st))) end
+      if st.cb then note(i, L, fmt("stage %d: depthwise in %s", si, dw_order_pairs(as_run(lp, si)))) end
+    end
+  end
+  return notes
+end
+
+return M
