@@ -208,14 +208,16 @@ function M.layer(L, tname, fuse)
     scratch = scratch + (st.staged_floats or 0)
     return st
   end
-  -- a depthwise stage: geometry g (H, W, C, OH, OW, kh, kw, sh, sw, dh, dw,
-  -- pads {t, l, b, r}, mult) and its wiring
-  local function dw(deconv, g, act, r, src, dst, ostride)
-    return add(stage(tg, "spatial", {
-      deconv = deconv, H = g[1], W = g[2], C = g[3], OH = g[4], OW = g[5], kh = g[6], kw = g[7],
-      sh = g[8], sw = g[9], dh = g[10], dw = g[11], pt = g[12][1], pl = g[12][2], pb = g[12][3],
-      pr = g[12][4], mult = g[13], OC = g[3] * g[13], bias = L.bias, act = act, res = r,
-      ostride = ostride, woff = woff, src = src, dst = dst, scratch_at = scratch }))
+  -- a depthwise stage: its geometry (pads: top, left, bottom, right) and
+  -- its wiring
+  local function geometry(deconv, H, W, C, OH, OW, kh, kw, sh, sw, dh, dw_, pads, mult)
+    return { deconv = deconv, H = H, W = W, C = C, OH = OH, OW = OW, kh = kh, kw = kw, sh = sh, sw = sw,
+             dh = dh, dw = dw_, pt = pads[1], pl = pads[2], pb = pads[3], pr = pads[4], mult = mult, OC = C * mult }
+  end
+  local function dw(input, act, r, src, dst, ostride)
+    input.bias, input.act, input.res, input.ostride = L.bias, act, r, ostride
+    input.woff, input.src, input.dst, input.scratch_at = woff, src, dst, scratch
+    return add(stage(tg, "spatial", input))
   end
   local function pw(proj, P, act, r, src, dst, extra)
     local input = { pw = proj, P = P, cin = proj.cin, cout = proj.cout, S = proj.S, bias = L.bias,
@@ -226,10 +228,10 @@ function M.layer(L, tname, fuse)
   local pads = { L.pt, L.pl, L.pb, L.pr }
   local op = L.op
   if op == "dwconv" then
-    dw(false, { L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult }, L.act, res,
+    dw(geometry(false, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult), L.act, res,
       { "in" }, { "out" })
   elseif op == "dwdeconv" then
-    dw(true, { L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, 1 }, L.act, res,
+    dw(geometry(true, L.H, L.W, L.C, L.OH, L.OW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, 1), L.act, res,
       { "in" }, { "out" })
   elseif op == "pwconv" then
     add(pw(L.pw, L.H * L.W, L.act, res, { "in" }, { "out" }))
@@ -248,7 +250,7 @@ function M.layer(L, tname, fuse)
       ostride = pwd.istride
     end
     scratch = L.MH * L.MW * (ostride or L.MC)
-    local d = dw(false, { L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult },
+    local d = dw(geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, L.dh, L.dw, pads, L.mult),
       L.dw_act, nil, { "in" }, { "scratch", 0 }, ostride)
     local q = add(pw(pwd, L.MH * L.MW, L.act, res, { "scratch", 0 }, { "out" }))
     p.fusion = plan_fuse.decide(tg, L, d, q, fuse or "auto")
@@ -262,12 +264,12 @@ function M.layer(L, tname, fuse)
   else -- bottleneck
     local a, b = L.MH * L.MW * L.C, L.MH * L.MW * L.OC
     scratch = a + b
-    dw(false, { L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, 1, 1, pads, 1 }, L.dw_act, nil,
+    dw(geometry(false, L.H, L.W, L.C, L.MH, L.MW, L.kh, L.kw, L.sh, L.sw, 1, 1, pads, 1), L.dw_act, nil,
       { "in" }, { "scratch", 0 })
     add(pw(L.pw, L.MH * L.MW, L.mid_act, nil, { "scratch", 0 }, { "scratch", a }))
     local up = L.up
-    dw(true, { L.MH, L.MW, L.OC, L.OH, L.OW, up.kh, up.kw, L.sh, L.sw, 1, 1, { up.pt, up.pl, up.pb, up.pr }, 1 },
-      L.act, res, { "scratch", a }, { "out" })
+    dw(geometry(true, L.MH, L.MW, L.OC, L.OH, L.OW, up.kh, up.kw, L.sh, L.sw, 1, 1, { up.pt, up.pl, up.pb, up.pr },
+      1), L.act, res, { "scratch", a }, { "out" })
   end
   p.packed_floats = woff
   p.scratch_floats = scratch
