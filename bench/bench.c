@@ -16,7 +16,7 @@
  * bench/run.sh does all of this (and the roofline plot).
  *
  * For every layer of SG_NET_LAYERS[]:
- *   - random TFLite-layout weights (SPEC section 4), input and skip tensor;
+ *   - random TFLite-layout weights (README: weight layouts), input and skip tensor;
  *     the generated kernel gets them through L->pack, the libraries through
  *     their own weight packing; all of it before any timing;
  *   - every implementation runs once and is compared with the generic kernel

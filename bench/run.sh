@@ -6,7 +6,7 @@
 #   1. generate NET.lua for TARGET into BUILDDIR/out (emptied first),
 #   2. build BUILDDIR/bench-NET from bench.c + the generated net + the generic
 #      kernels: -O3 plus the flags of the generated file's ` * cflags:` line
-#      (TARGET=scalar: -O2 and no -march, the way the scalar bar is measured),
+#      (TARGET=scalar: -O2 and no -march, as the scalar series are measured),
 #      with XNNPACK and oneDNN when their headers and libraries link,
 #   3. run it with OMP_NUM_THREADS=1 (pinned to one CPU when taskset exists)
 #      and write BUILDDIR/NET.csv, BUILDDIR/NET.txt (the table) and, with
