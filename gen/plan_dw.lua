@@ -85,7 +85,9 @@ local function simd_tiles(tg, C, mult)
     t.npad = t.vec and t.nv * VW or t.nacc
     -- lanes of the last vector that hold outputs
     t.lastn = t.nacc - (t.nv - 1) * VW
-    -- per output vector: the input lane each output lane reads
+    -- per output vector: the input lane each output lane reads (needs_vin:
+    -- some vector is a permutation of the tile's input vector, not a
+    -- broadcast)
     t.perm = {}
     for v = 0, t.nv - 1 do
       local idx, same = {}, true
@@ -95,6 +97,7 @@ local function simd_tiles(tg, C, mult)
         if idx[l + 1] ~= idx[1] then same = false end
       end
       t.perm[v + 1] = { idx = idx, bcast = same and idx[1] or nil }
+      if not same then t.needs_vin = true end
     end
   end
   local ur = min(tg.dw_ur, max(1, floor(tg.dw_acc / nv)))
@@ -168,11 +171,15 @@ function M.passes(tg, st)
   elseif not cb or cb * t1.ct * 4 < 2 * tg.line_bytes then
     order.kind, order.cb_max = "narrow", cb
   else
+    -- one pass per block of cb main tiles, then one for the tail tile
     order.kind = "blocks"
     order.passes = util.idiv(t1.count, cb) + (st.tiles[2] and 1 or 0)
-    return { all_vec = all_vec, order = order, cb = cb }
+    local passes = { { tiles = { t1 }, cb = cb } }
+    if st.tiles[2] then passes[2] = { tiles = { st.tiles[2] } } end
+    return { all_vec = all_vec, order = order, cb = cb, passes = passes }
   end
-  return { all_vec = all_vec, order = order }
+  -- one pass: every channel tile per pixel group
+  return { all_vec = all_vec, order = order, passes = { { tiles = st.tiles } } }
 end
 
 -- pairs: two output rows per pixel group when twice the accumulators fit.

@@ -265,6 +265,17 @@ function M.panels(tg, st)
     r.nr_pad = util.ceil_div(nr, VW) * VW
     if tg.masked then r.ntail_pad, r.tail_vec = util.ceil_div(r.ntail, VW) * VW, true end
   end
+  -- the two kinds of panel as the template writes them: outputs, packed
+  -- width, first output; in vector code the vectors and the lanes of the
+  -- last one that hold outputs
+  r.panel = { n = nr, pad = r.nr_pad, o0 = 0 }
+  r.tailp = { n = r.ntail, pad = r.ntail_pad, o0 = r.npanels * nr }
+  for _, pn in ipairs({ r.panel, r.tailp }) do
+    if st.simd and pn.n > 0 then
+      pn.nv = util.ceil_div(pn.n, tg.vw)
+      pn.lastn = pn.n - (pn.nv - 1) * tg.vw
+    end
+  end
   return r
 end
 
@@ -275,7 +286,8 @@ function M.packing(_, st)
   local S = st.S
   local r = { panel_stride = (st.bias and st.nr_pad or 0) + S * st.nr_pad,
               tail_stride = (st.bias and st.ntail_pad or 0) + S * st.ntail_pad }
-  r.group_stride = st.npanels * r.panel_stride + r.tail_stride
+  r.tail_woff = st.npanels * r.panel_stride
+  r.group_stride = r.tail_woff + r.tail_stride
   r.wfloats = st.pair and st.pair.wfloats or st.G * r.group_stride
   return r
 end
@@ -298,7 +310,8 @@ function M.blocking(tg, st)
     local rows = max(1, floor(tg.pw_block / (4 * st.cin * st.mr)))
     pblock = min(st.pfull, rows * st.mr)
   end
-  return { pblock = pblock, nloop = st.pfull > 0 and max(floor(st.pfull / pblock) - 1, 0) or 0 }
+  local nloop = st.pfull > 0 and max(floor(st.pfull / pblock) - 1, 0) or 0
+  return { pblock = pblock, nloop = nloop, last_p0 = nloop * pblock }
 end
 
 -- prefetch, x86 SIMD targets (tg.prefetch):
@@ -324,7 +337,9 @@ function M.prefetch(tg, st)
     local lines = util.ceil_div(max(st.panel_stride, st.tail_stride), lf)
     local every = 1
     while every < 16 and 2 * every * lines <= tiles * st.S and st.S % (2 * every) == 0 do every = 2 * every end
-    r.prefetch = { every = every, tiles = tiles, lines = lines }
+    -- scale: floats of weights per step of the line index (lines are
+    -- issued once per chunk of `every` input channels)
+    r.prefetch = { every = every, tiles = tiles, lines = lines, scale = util.idiv(lf, every) }
   end
   if st.band_lines then
     local tiles = st.mode == "dense" and not r.prefetch and floor(st.pfull / st.mr) * st.npanels or 0
