@@ -15,6 +15,7 @@ TEST_TARGETS ?= scalar avx2 avx512 neon
 CLANG        ?= clang
 
 GEN     ?= gen/main.lua
+TEMPLATES := $(sort $(wildcard templates/*.in templates/*/*.in))
 SCRIPTS := tests/scripts
 STAGES  := lua runtime bad determinism golden nets
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
@@ -106,6 +107,10 @@ test-lua:
 	    echo "$(LUA) tests/lua/run.lua"; $(LUA) tests/lua/run.lua || exit 1; \
 	    if command -v luacheck >/dev/null 2>&1; then \
 	      echo "luacheck gen tests/lua (.luacheckrc)"; luacheck --no-color -q gen tests/lua || exit 1; \
+	      rm -rf $(BUILD)/templates-lua; mkdir -p $(BUILD)/templates-lua; \
+	      $(LUA) tests/lua/translate.lua $(BUILD)/templates-lua $(TEMPLATES) || exit 1; \
+	      echo "luacheck the translated templates (globals: emit.TEMPLATE_VARS)"; \
+	      luacheck --no-color -q --config $(BUILD)/templates-lua/.luacheckrc $(BUILD)/templates-lua || exit 1; \
 	    else echo "luacheck: SKIPPED (not installed; Debian package lua-check, installed by make deps-test as root)"; fi; \
 	  else echo "tests/lua/run.lua does not exist yet: skipped"; (exit 77); fi)
 

@@ -21,7 +21,31 @@ local function tpl(name)
   return cache[name]
 end
 
+-- Every name a template may read besides Lua's own: what emit.lua passes
+-- (the helpers, the stage and layer variables, the variables of each
+-- include).  render() refuses any other, and make test runs luacheck over
+-- the translated templates with these as their globals, so a misspelt name
+-- in a template is an error before it is a nil at generation time.
+M.TEMPLATE_VARS = {
+  -- helpers every stage template and include gets
+  "act_c", "explain", "flt", "include", "lin", "plus", "region_comment", "row_at",
+  -- a stage: the plan record, function name, input buffer, index table
+  "st", "fn", "src", "srcname",
+  -- layer.c.in and pack.c.in
+  "p", "fname", "comment_lines", "stage_code", "calls", "pack_code", "signature", "ww", "wb",
+  -- net.h.in, net.c.in, check.c.in
+  "net", "plan", "file", "target", "NET", "human", "ilist", "act_init", "OPNAME", "RESNAME", "cflags",
+  "target_note", "header", "layer_code",
+  -- includes: simd/store.c.in, simd/band_prefetch.c.in, scalar/*_tile.c.in
+  "acc", "at", "n", "V", "per", "mr", "nr", "o", "t", "rc", "cc",
+}
+local KNOWN = {}
+for _, k in ipairs(M.TEMPLATE_VARS) do KNOWN[k] = true end
+
 local function render(name, vars)
+  for k in pairs(vars) do
+    if not KNOWN[k] then error("emit: template variable " .. tostring(k) .. " is not in emit.TEMPLATE_VARS", 2) end
+  end
   return template.render(tpl(name), name, vars)
 end
 
