@@ -39,7 +39,8 @@ function T.comment_blocks_keep_their_shape()
 end
 
 function T.preprocessor_and_blank_lines()
-  H.eq(I({ "{", "#if X", "    ", "a;", "#endif", "}" }), "{\n#if X\n\n    a;\n#endif\n}\n", "cpp at column 0, blank empty")
+  H.eq(I({ "{", "#if X", "    ", "a;", "#endif", "}" }), "{\n#if X\n\n    a;\n#endif\n}\n",
+    "cpp at column 0, blank empty")
 end
 
 function T.idempotent_and_newline_kept()
